@@ -1,0 +1,222 @@
+#include "core/core.hpp"
+
+#include <cryptopp/keccak.h>
+
+#include <algorithm>
+#include <charconv>
+
+namespace chainward {
+namespace {
+
+int hex_digit(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+std::string_view strip_0x(std::string_view s) {
+    if (s.size() >= 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) s.remove_prefix(2);
+    return s;
+}
+
+bool has_0x(std::string_view s) { return s.size() >= 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X'); }
+
+template <std::size_t N>
+void parse_fixed(std::string_view s, std::array<std::uint8_t, N>& out, const char* what) {
+    auto h = strip_0x(s);
+    if (h.size() != 2 * N)
+        throw std::invalid_argument(std::string(what) + " must have " + std::to_string(2 * N) +
+                                    " hex digits, got " + std::to_string(h.size()));
+    for (std::size_t i = 0; i < N; ++i) {
+        int hi = hex_digit(h[2 * i]), lo = hex_digit(h[2 * i + 1]);
+        if (hi < 0 || lo < 0) throw std::invalid_argument(std::string("invalid hex digit in ") + what);
+        out[i] = static_cast<std::uint8_t>(hi << 4 | lo);
+    }
+}
+
+constexpr char kHex[] = "0123456789abcdef";
+
+}  // namespace
+
+template <std::size_t N>
+std::string Bytes<N>::hex() const {
+    return to_hex(b);
+}
+template struct Bytes<20>;
+template struct Bytes<32>;
+
+std::string to_hex(std::span<const std::uint8_t> bytes) {
+    std::string s(2 + 2 * bytes.size(), '0');
+    s[1] = 'x';
+    for (std::size_t i = 0; i < bytes.size(); ++i) {
+        s[2 + 2 * i] = kHex[bytes[i] >> 4];
+        s[3 + 2 * i] = kHex[bytes[i] & 15];
+    }
+    return s;
+}
+
+std::string Address::checksum() const {
+    std::string lower = hex().substr(2);
+    Hash32 h = keccak256(lower);
+    std::string out = "0x";
+    for (std::size_t i = 0; i < lower.size(); ++i) {
+        char c = lower[i];
+        int nibble = (i % 2 == 0) ? h.b[i / 2] >> 4 : h.b[i / 2] & 15;
+        out += (c >= 'a' && nibble >= 8) ? static_cast<char>(c - 32) : c;
+    }
+    return out;
+}
+
+std::vector<std::uint8_t> parse_hex_bytes(std::string_view s) {
+    auto h = strip_0x(s);
+    if (h.size() % 2) throw std::invalid_argument("odd number of hex digits");
+    std::vector<std::uint8_t> out(h.size() / 2);
+    for (std::size_t i = 0; i < out.size(); ++i) {
+        int hi = hex_digit(h[2 * i]), lo = hex_digit(h[2 * i + 1]);
+        if (hi < 0 || lo < 0) throw std::invalid_argument("invalid hex digit");
+        out[i] = static_cast<std::uint8_t>(hi << 4 | lo);
+    }
+    return out;
+}
+
+Address parse_address(std::string_view s) {
+    Address a;
+    parse_fixed(s, a.b, "address");
+    return a;
+}
+
+Hash32 parse_hash(std::string_view s) {
+    Hash32 h;
+    parse_fixed(s, h.b, "hash");
+    return h;
+}
+
+std::uint64_t parse_u64(std::string_view s) {
+    if (s.empty()) throw std::invalid_argument("empty number");
+    std::uint64_t v = 0;
+    if (has_0x(s)) {
+        auto h = strip_0x(s);
+        if (h.empty()) throw std::invalid_argument("empty hex quantity");
+        for (char c : h) {
+            int d = hex_digit(c);
+            if (d < 0) throw std::invalid_argument("invalid hex digit in quantity");
+            if (v >> 60) throw std::invalid_argument("quantity out of range (above 2^64-1)");
+            v = v << 4 | static_cast<unsigned>(d);
+        }
+        return v;
+    }
+    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (ec == std::errc::result_out_of_range) throw std::invalid_argument("number out of range (above 2^64-1)");
+    if (ec != std::errc() || p != s.data() + s.size()) throw std::invalid_argument("not a number");
+    return v;
+}
+
+U256 parse_u256(std::string_view s) {
+    if (s.empty()) throw std::invalid_argument("empty number");
+    U256 v = 0;
+    if (has_0x(s)) {
+        auto h = strip_0x(s);
+        if (h.empty()) throw std::invalid_argument("empty hex quantity");
+        std::size_t start = 0;
+        while (start + 1 < h.size() && h[start] == '0') ++start;  // leading zeros are harmless
+        if (h.size() - start > 64) throw std::invalid_argument("quantity out of range (above 2^256-1)");
+        for (std::size_t i = start; i < h.size(); ++i) {
+            int d = hex_digit(h[i]);
+            if (d < 0) throw std::invalid_argument("invalid hex digit in quantity");
+            v = (v << 4) | static_cast<unsigned>(d);
+        }
+        return v;
+    }
+    static const U256 kMaxDiv10 = (~U256(0)) / 10;
+    for (char c : s) {
+        if (c < '0' || c > '9') throw std::invalid_argument("not a decimal number");
+        unsigned d = static_cast<unsigned>(c - '0');
+        if (v > kMaxDiv10 || (v == kMaxDiv10 && d > static_cast<unsigned>(~U256(0) % 10)))
+            throw std::invalid_argument("number out of range (above 2^256-1)");
+        v = v * 10 + d;
+    }
+    return v;
+}
+
+U256 u256_from_be(std::span<const std::uint8_t> word) {
+    if (word.size() > 32) throw std::invalid_argument("word longer than 32 bytes");
+    U256 v = 0;
+    for (auto byte : word) v = (v << 8) | byte;
+    return v;
+}
+
+Address address_from_word(std::span<const std::uint8_t> word) {
+    if (word.size() != 32) throw std::invalid_argument("address word must be 32 bytes");
+    for (int i = 0; i < 12; ++i)
+        if (word[i]) throw std::invalid_argument("address word has non-zero high bytes");
+    Address a;
+    std::copy(word.begin() + 12, word.end(), a.b.begin());
+    return a;
+}
+
+std::string to_decimal(const U256& v) { return v.str(); }
+
+std::string format_units(const U256& v, unsigned decimals) {
+    std::string s = v.str();
+    if (decimals == 0) return s;
+    if (s.size() <= decimals) s.insert(0, decimals - s.size() + 1, '0');
+    std::string whole = s.substr(0, s.size() - decimals), frac = s.substr(s.size() - decimals);
+    while (!frac.empty() && frac.back() == '0') frac.pop_back();
+    return frac.empty() ? whole : whole + "." + frac;
+}
+
+U256 parse_units(std::string_view s, unsigned decimals) {
+    auto dot = s.find('.');
+    std::string_view whole = s.substr(0, dot), frac = dot == s.npos ? "" : s.substr(dot + 1);
+    if (frac.size() > decimals) throw std::invalid_argument("more fractional digits than the asset has decimals");
+    if (whole.empty() && frac.empty()) throw std::invalid_argument("empty amount");
+    std::string digits(whole.empty() ? "0" : whole);
+    digits += frac;
+    digits.append(decimals - frac.size(), '0');
+    if (digits.find_first_not_of("0123456789") != std::string::npos) throw std::invalid_argument("not a decimal amount");
+    return parse_u256(digits);
+}
+
+Hash32 keccak256(std::span<const std::uint8_t> data) {
+    CryptoPP::Keccak_256 k;
+    k.Update(data.data(), data.size());
+    Hash32 h;
+    k.Final(h.b.data());
+    return h;
+}
+
+namespace {
+constexpr const char* kKindNames[] = {"call",     "internal", "create", "selfdestruct", "fee",
+                                      "burn",     "reward",   "withdrawal", "token", "nft",
+                                      "erc1155",  "wrap",     "unwrap", "genesis"};
+}
+
+const char* kind_name(TransferKind k) {
+    auto i = static_cast<std::size_t>(k);
+    return i < std::size(kKindNames) ? kKindNames[i] : "unknown";
+}
+
+std::optional<TransferKind> kind_from_name(std::string_view s) {
+    for (std::size_t i = 0; i < std::size(kKindNames); ++i)
+        if (s == kKindNames[i]) return static_cast<TransferKind>(i);
+    return std::nullopt;
+}
+
+std::string describe(const Transfer& t) {
+    std::string s = std::to_string(t.block) + ":" +
+                    (t.tx_index == kBlockLevelTx ? std::string("B") : std::to_string(t.tx_index)) + ":" +
+                    std::to_string(t.seq) + " " + kind_name(t.kind) + " ref=" + std::to_string(t.ref) + " " +
+                    (t.from ? t.from->hex() : std::string("none")) + "->" + (t.to ? t.to->hex() : std::string("none")) +
+                    " ";
+    switch (t.asset.type) {
+        case AssetType::Native: s += "native"; break;
+        case AssetType::Erc20: s += "erc20:" + t.asset.contract.hex(); break;
+        case AssetType::Erc721: s += "erc721:" + t.asset.contract.hex() + "#" + t.asset.token_id.str(); break;
+        case AssetType::Erc1155: s += "erc1155:" + t.asset.contract.hex() + "#" + t.asset.token_id.str(); break;
+    }
+    s += " " + t.amount.str() + " tx=" + t.tx_hash.hex();
+    return s;
+}
+
+}  // namespace chainward

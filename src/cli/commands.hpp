@@ -1,0 +1,28 @@
+// chainward CLI: one file per command (cmd_<name>.cpp), each registering itself on the app.
+// Commands parse flags, call the library areas, and print; they hold no domain logic.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <string>
+
+namespace chainward::cli {
+
+/// Exit code for errors that abort a command (bad input, store failure).
+inline constexpr int kExitError = 1;
+/// Thrown by command callbacks to end with a given exit code after printing nothing more.
+struct Exit {
+    int code;
+};
+
+/// --data-dir DIR on a subcommand; default $CHAINWARD_DATA or ./chainward-data.
+void add_data_dir_option(CLI::App& cmd, std::string& dir);
+
+void add_ingest_command(CLI::App& app);
+void add_stats_command(CLI::App& app);
+void add_transfers_command(CLI::App& app);
+void add_balance_command(CLI::App& app);
+void add_rollback_command(CLI::App& app);
+void add_compact_command(CLI::App& app);
+
+}  // namespace chainward::cli

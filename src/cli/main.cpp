@@ -1,0 +1,47 @@
+#include <fmt/core.h>
+
+#include <cstdlib>
+#include <exception>
+
+#include "cli/commands.hpp"
+#include "core/core.hpp"
+
+namespace chainward::cli {
+
+void add_data_dir_option(CLI::App& cmd, std::string& dir) {
+    const char* env = std::getenv("CHAINWARD_DATA");
+    dir = env && *env ? env : "./chainward-data";
+    cmd.add_option("--data-dir", dir, "store directory (default $CHAINWARD_DATA or ./chainward-data)");
+}
+
+}  // namespace chainward::cli
+
+int main(int argc, char** argv) {
+    using namespace chainward;
+    CLI::App app{"chainward: trace, screen and monitor crypto transfers; verify Safe transactions"};
+    app.require_subcommand(1);
+    app.set_version_flag("--version", "chainward 0.1.0");
+    cli::add_ingest_command(app);
+    cli::add_stats_command(app);
+    cli::add_transfers_command(app);
+    cli::add_balance_command(app);
+    cli::add_rollback_command(app);
+    cli::add_compact_command(app);
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        return app.exit(e);
+    } catch (const cli::Exit& e) {
+        return e.code;
+    } catch (const InputError& e) {
+        fmt::print(stderr, "chainward: error: {}\n", e.what());
+        return cli::kExitError;
+    } catch (const StoreError& e) {
+        fmt::print(stderr, "chainward: store error: {}\n", e.what());
+        return cli::kExitError;
+    } catch (const std::exception& e) {
+        fmt::print(stderr, "chainward: error: {}\n", e.what());
+        return cli::kExitError;
+    }
+    return 0;
+}

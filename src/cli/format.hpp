@@ -1,0 +1,36 @@
+// Shared CLI helpers: resolving --asset and rendering amounts/assets for people and JSON.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/core.hpp"
+#include "store/store.hpp"
+
+namespace chainward::cli {
+
+/// Parses an address argument; throws InputError naming the argument.
+Address parse_address_arg(const std::string& s, const char* what);
+
+/// --asset: "native"/"ETH", a token contract (0x…), or a known symbol (USDT, WETH…). Returns the
+/// matching stored asset ids (one per token id for NFTs); an empty list when nothing is stored.
+struct AssetSelection {
+    std::string label;                     ///< what to print ("ETH", "USDT", "0x…")
+    std::string json_asset;                ///< "native" or the contract address
+    std::vector<store::AssetId> ids;
+    unsigned decimals = 18;
+};
+AssetSelection select_asset(const store::TransferStore& st, const std::string& arg);
+
+/// Symbol and decimals of a stored asset, from the built-in token table (decimals 0 for NFTs).
+struct AssetDisplay {
+    std::string name;  ///< "ETH", "USDT", "0x… #id"
+    unsigned decimals = 18;
+    std::optional<std::string> symbol;
+};
+AssetDisplay display_asset(const AssetKey& k);
+
+std::string json_escape(const std::string& s);
+
+}  // namespace chainward::cli

@@ -1,0 +1,293 @@
+// BlockData -> transfers. The rules (and why) are written down in docs/ingest.md.
+#include <simdjson.h>
+
+#include "eth/eth.hpp"
+
+namespace chainward::eth {
+namespace {
+
+
+struct Topics {
+    Hash32 transfer = keccak256("Transfer(address,address,uint256)");
+    Hash32 transfer_single = keccak256("TransferSingle(address,address,address,uint256,uint256)");
+    Hash32 transfer_batch = keccak256("TransferBatch(address,address,address,uint256[],uint256[])");
+    Hash32 deposit = keccak256("Deposit(address,uint256)");
+    Hash32 withdrawal = keccak256("Withdrawal(address,uint256)");
+};
+const Topics& topics() {
+    static const Topics t;
+    return t;
+}
+
+constexpr std::uint64_t kMergeBlock = 15'537'394;  // first proof-of-stake block on mainnet
+
+std::span<const std::uint8_t> word(const std::vector<std::uint8_t>& data, std::size_t i) {
+    return {data.data() + 32 * i, 32};
+}
+
+/// ABI dynamic uint256[] at byte offset `off` of `data`; nullopt when malformed.
+std::optional<std::vector<U256>> abi_uint_array(const std::vector<std::uint8_t>& data, std::size_t head_word) {
+    if (data.size() < 32 * (head_word + 1)) return std::nullopt;
+    U256 off = u256_from_be(word(data, head_word));
+    if (off % 32 != 0 || off + 32 > data.size()) return std::nullopt;
+    std::size_t start = static_cast<std::size_t>(off) / 32;
+    U256 len = u256_from_be(word(data, start));
+    if (len > (data.size() / 32) - start - 1) return std::nullopt;
+    std::vector<U256> out;
+    for (std::size_t i = 0; i < static_cast<std::size_t>(len); ++i) out.push_back(u256_from_be(word(data, start + 1 + i)));
+    return out;
+}
+
+class BlockExtractor {
+public:
+    BlockExtractor(const BlockData& b, const ExtractOptions& opt, ExtractStats* stats)
+        : b_(b), opt_(opt), stats_(stats) {}
+
+    std::vector<Transfer> run() {
+        for (const auto& tx : b_.txs) one_tx(tx);
+        block_level();
+        return std::move(out_);
+    }
+
+private:
+    Transfer& add(std::uint32_t tx_index, const Hash32& tx_hash, TransferKind kind, std::uint32_t ref,
+                  std::optional<Address> from, std::optional<Address> to, AssetKey asset, U256 amount) {
+        Transfer t;
+        t.block = b_.number;
+        t.tx_index = tx_index;
+        t.seq = seq_++;
+        t.kind = kind;
+        t.ref = ref;
+        t.from = from;
+        t.to = to;
+        t.asset = std::move(asset);
+        t.amount = std::move(amount);
+        t.tx_hash = tx_hash;
+        out_.push_back(std::move(t));
+        return out_.back();
+    }
+
+    bool succeeded(const TxData& tx, const ReceiptData& r) {
+        if (r.status) return *r.status == 1;
+        // Before Byzantium receipts carry no status. The top frame of a trace says whether the
+        // transaction failed; without traces we count it as successful, as ethereum-etl does
+        // (its receipt_status is null and its transactions table keeps the value).
+        if (stats_) stats_->status_from_traces = true;
+        if (b_.traces) return !(*b_.traces)[tx.index].error;
+        return true;
+    }
+
+    void one_tx(const TxData& tx) {
+        seq_ = 0;
+        const ReceiptData& r = *b_.receipts[tx.index];
+        const AssetKey native{};
+        if (succeeded(tx, r)) {
+            if (tx.value != 0) {
+                if (tx.to)
+                    add(tx.index, tx.hash, TransferKind::Call, 0, tx.from, tx.to, native, tx.value);
+                else
+                    add(tx.index, tx.hash, TransferKind::Create, 0, tx.from, r.contract_address, native, tx.value);
+            }
+            if (b_.traces) {
+                if (stats_) stats_->used_traces = true;
+                std::uint32_t ordinal = 0;
+                const CallFrame& top = (*b_.traces)[tx.index];
+                for (const auto& c : top.calls) frames(tx, c, ordinal);
+            }
+            for (const auto& log : r.logs) decode_log(tx, log);
+        }
+        fee(tx, r);
+    }
+
+    /// Depth-first over inner frames; a failed frame moves nothing, nor does anything below it.
+    void frames(const TxData& tx, const CallFrame& c, std::uint32_t& ordinal) {
+        std::uint32_t me = ++ordinal;
+        if (c.error) {
+            skip_count(c, ordinal);
+            return;
+        }
+        if (c.value != 0) {
+            const AssetKey native{};
+            switch (c.type) {
+                case FrameType::Call: add(tx.index, tx.hash, TransferKind::Internal, me, c.from, c.to, native, c.value); break;
+                // CALLCODE runs the callee's code in the caller's own context: the value stays.
+                case FrameType::CallCode: add(tx.index, tx.hash, TransferKind::Internal, me, c.from, c.from, native, c.value); break;
+                case FrameType::Create:
+                case FrameType::Create2: add(tx.index, tx.hash, TransferKind::Create, me, c.from, c.to, native, c.value); break;
+                case FrameType::SelfDestruct: add(tx.index, tx.hash, TransferKind::SelfDestruct, me, c.from, c.to, native, c.value); break;
+                default: break;  // DELEGATECALL/STATICCALL move no value (some tracers repeat the parent's)
+            }
+        }
+        for (const auto& sub : c.calls) frames(tx, sub, ordinal);
+    }
+    static void skip_count(const CallFrame& c, std::uint32_t& ordinal) {
+        for (const auto& sub : c.calls) {
+            ++ordinal;
+            skip_count(sub, ordinal);
+        }
+    }
+
+    void decode_log(const TxData& tx, const LogData& log) {
+        if (log.topics.empty()) return;
+        const auto& t = topics();
+        const Hash32& t0 = log.topics[0];
+        if (t0 == t.transfer) {
+            // As ethereum-etl: topics after the first plus the data words must be exactly
+            // from, to, value (ERC-20: 3 topics + 1 word; ERC-721: 4 topics, id indexed; some
+            // early tokens index nothing and put all three in data).
+            if (log.data.size() % 32) return;
+            std::size_t words = log.topics.size() - 1 + log.data.size() / 32;
+            if (words != 3) return;
+            std::vector<std::span<const std::uint8_t>> w;
+            for (std::size_t i = 1; i < log.topics.size(); ++i) w.push_back(log.topics[i].b);
+            for (std::size_t i = 0; i < log.data.size() / 32; ++i) w.push_back(word(log.data, i));
+            Address from, to;
+            try {
+                from = address_from_word(w[0]);
+                to = address_from_word(w[1]);
+            } catch (const std::invalid_argument&) {
+                return;  // not an address-typed Transfer (another event with the same signature)
+            }
+            U256 v = u256_from_be(w[2]);
+            if (log.topics.size() == 4)
+                add(tx.index, tx.hash, TransferKind::Nft, log.log_index, from, to, {AssetType::Erc721, log.address, v}, 1);
+            else
+                add(tx.index, tx.hash, TransferKind::Token, log.log_index, from, to, {AssetType::Erc20, log.address, 0}, v);
+        } else if (t0 == t.transfer_single && log.topics.size() == 4 && log.data.size() == 64) {
+            Address from, to;
+            try {
+                from = address_from_word(log.topics[2].b);
+                to = address_from_word(log.topics[3].b);
+            } catch (const std::invalid_argument&) {
+                return;
+            }
+            add(tx.index, tx.hash, TransferKind::Multi, log.log_index, from, to,
+                {AssetType::Erc1155, log.address, u256_from_be(word(log.data, 0))}, u256_from_be(word(log.data, 1)));
+        } else if (t0 == t.transfer_batch && log.topics.size() == 4) {
+            Address from, to;
+            try {
+                from = address_from_word(log.topics[2].b);
+                to = address_from_word(log.topics[3].b);
+            } catch (const std::invalid_argument&) {
+                return;
+            }
+            auto ids = abi_uint_array(log.data, 0), values = abi_uint_array(log.data, 1);
+            if (!ids || !values || ids->size() != values->size()) return;
+            for (std::size_t i = 0; i < ids->size(); ++i)
+                add(tx.index, tx.hash, TransferKind::Multi, log.log_index, from, to, {AssetType::Erc1155, log.address, (*ids)[i]},
+                    (*values)[i]);
+        } else if ((t0 == t.deposit || t0 == t.withdrawal) && log.topics.size() == 2 && log.data.size() == 32 &&
+                   std::find(opt_.wrapped_native.begin(), opt_.wrapped_native.end(), log.address) !=
+                       opt_.wrapped_native.end()) {
+            Address who;
+            try {
+                who = address_from_word(log.topics[1].b);
+            } catch (const std::invalid_argument&) {
+                return;
+            }
+            AssetKey wrapped{AssetType::Erc20, log.address, 0};
+            U256 wad = u256_from_be(word(log.data, 0));
+            if (t0 == t.deposit)
+                add(tx.index, tx.hash, TransferKind::Wrap, log.log_index, std::nullopt, who, wrapped, wad);
+            else
+                add(tx.index, tx.hash, TransferKind::Unwrap, log.log_index, who, std::nullopt, wrapped, wad);
+        }
+    }
+
+    void fee(const TxData& tx, const ReceiptData& r) {
+        U256 price = r.effective_gas_price ? *r.effective_gas_price : tx.gas_price.value_or(0);
+        U256 total = price * r.gas_used;
+        if (total == 0) return;
+        U256 burnt = b_.base_fee ? std::min<U256>(*b_.base_fee * r.gas_used, total) : U256(0);
+        const AssetKey native{};
+        if (total > burnt) add(tx.index, tx.hash, TransferKind::Fee, 0, tx.from, b_.miner, native, total - burnt);
+        if (burnt != 0) add(tx.index, tx.hash, TransferKind::Burn, 0, tx.from, std::nullopt, native, burnt);
+    }
+
+    void block_level() {
+        seq_ = 0;
+        const AssetKey native{};
+        const Hash32 none{};
+        if (b_.rewards) {
+            for (const auto& rw : *b_.rewards)
+                if (rw.value != 0) add(kBlockLevelTx, none, TransferKind::Reward, 0, std::nullopt, rw.author, native, rw.value);
+        } else if (opt_.chain_id == 1 && b_.number > 0 && b_.number < kMergeBlock) {
+            // Fork schedule: the miner's reward plus 1/32 of it per included uncle. Uncle miners'
+            // own rewards need the uncle headers (trace_block reward entries carry them).
+            U256 base = mainnet_block_reward(b_.number);
+            add(kBlockLevelTx, none, TransferKind::Reward, 0, std::nullopt, b_.miner, native,
+                base + base / 32 * b_.uncle_count);
+        }
+        std::uint32_t i = 0;
+        for (const auto& w : b_.withdrawals) {
+            if (w.amount_gwei) add(kBlockLevelTx, none, TransferKind::Withdrawal, i, std::nullopt, w.address, native,
+                                   U256(w.amount_gwei) * 1'000'000'000u);
+            ++i;
+        }
+    }
+
+    const BlockData& b_;
+    const ExtractOptions& opt_;
+    ExtractStats* stats_;
+    std::vector<Transfer> out_;
+    std::uint32_t seq_ = 0;
+};
+
+}  // namespace
+
+U256 mainnet_block_reward(std::uint64_t n) {
+    const U256 eth = U256(1'000'000'000'000'000'000ull);
+    if (n >= kMergeBlock) return 0;
+    if (n >= 7'280'000) return 2 * eth;  // Constantinople
+    if (n >= 4'370'000) return 3 * eth;  // Byzantium
+    return 5 * eth;
+}
+
+std::vector<Transfer> extract_transfers(const BlockData& b, const ExtractOptions& opt, ExtractStats* stats) {
+    if (!b.receipts_complete()) throw InputError(b.source + ": block " + std::to_string(b.number) + ": receipts missing");
+    return BlockExtractor(b, opt, stats).run();
+}
+
+std::vector<Transfer> read_genesis_alloc(const std::filesystem::path& file) {
+    simdjson::padded_string buf;
+    if (auto err = simdjson::padded_string::load(file.string()).get(buf))
+        throw InputError(file.string() + ": cannot read: " + simdjson::error_message(err));
+    simdjson::dom::parser parser;
+    simdjson::dom::element doc;
+    if (auto err = parser.parse(buf).get(doc)) throw InputError(file.string() + ": malformed JSON: " + simdjson::error_message(err));
+    simdjson::dom::object alloc;
+    if (doc["alloc"].get(alloc)) throw InputError(file.string() + ": alloc: missing field or not an object");
+    std::vector<std::pair<Address, U256>> entries;
+    for (auto [key, value] : alloc) {
+        std::string field = "alloc." + std::string(key);
+        Address a;
+        try {
+            a = parse_address(key);
+        } catch (const std::invalid_argument& e) {
+            throw InputError(file.string() + ": " + field + ": " + e.what());
+        }
+        std::string_view bal;
+        if (value["balance"].get(bal)) throw InputError(file.string() + ": " + field + ".balance: missing or not a string");
+        try {
+            entries.emplace_back(a, parse_u256(bal));
+        } catch (const std::invalid_argument& e) {
+            throw InputError(file.string() + ": " + field + ".balance: " + e.what());
+        }
+    }
+    std::sort(entries.begin(), entries.end(), [](auto& x, auto& y) { return x.first < y.first; });
+    std::vector<Transfer> out;
+    for (auto& [a, v] : entries) {
+        if (v == 0) continue;
+        Transfer t;
+        t.block = 0;
+        t.tx_index = kBlockLevelTx;
+        t.seq = static_cast<std::uint32_t>(out.size());
+        t.kind = TransferKind::Genesis;
+        t.to = a;
+        t.amount = v;
+        out.push_back(std::move(t));
+    }
+    return out;
+}
+
+}  // namespace chainward::eth

@@ -1,0 +1,53 @@
+// A JSON-RPC node as a source: batched requests over HTTP with timeouts, retries with backoff,
+// and fallbacks for methods a node lacks. Part of src/eth (declared apart from eth.hpp because
+// only the ingest command needs HTTP).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace chainward::eth {
+
+struct RpcOptions {
+    std::string url;                                  ///< http://host:port[/path]
+    std::chrono::milliseconds timeout{30'000};        ///< per request
+    int retries = 5;                                  ///< on connection errors, 429 and 5xx
+    std::chrono::milliseconds backoff{200};           ///< doubled after each retry
+    std::uint64_t blocks_per_request = 20;            ///< blocks per batch request
+    bool traces = true;                               ///< fetch internal transfers
+};
+
+/// Which methods the node answered; reported to the user.
+struct RpcMethods {
+    std::string receipts = "eth_getBlockReceipts";  ///< or eth_getTransactionReceipt
+    std::string traces = "debug_traceBlockByNumber";  ///< or trace_block, or none
+};
+
+class NodeSource {
+public:
+    explicit NodeSource(RpcOptions opt);
+    ~NodeSource();
+    std::uint64_t chain_id();
+    std::uint64_t block_number();
+    /// Fetches blocks [from, to] in batches and hands each response body (a JSON-RPC batch
+    /// array) to `sink` with a name for messages; `sink` runs before the next batch is fetched.
+    void fetch(std::uint64_t from, std::uint64_t to,
+               const std::function<void(std::string_view body, const std::string& name)>& sink);
+    const RpcMethods& methods() const { return methods_; }
+    /// One call; returns the raw `result` JSON text. Throws InputError with the node's message.
+    std::string call(const std::string& method, const std::string& params_json);
+
+private:
+    std::string post(const std::string& body, const std::string& what);
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+    RpcOptions opt_;
+    RpcMethods methods_;
+    bool methods_probed_ = false;
+};
+
+}  // namespace chainward::eth

@@ -1,0 +1,185 @@
+#include "ingest/ingest.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cctype>
+
+namespace chainward::ingest {
+namespace fs = std::filesystem;
+
+bool natural_less(const std::string& a, const std::string& b) {
+    std::size_t i = 0, j = 0;
+    while (i < a.size() && j < b.size()) {
+        if (std::isdigit(static_cast<unsigned char>(a[i])) && std::isdigit(static_cast<unsigned char>(b[j]))) {
+            std::size_t i2 = i, j2 = j;
+            while (i2 < a.size() && std::isdigit(static_cast<unsigned char>(a[i2]))) ++i2;
+            while (j2 < b.size() && std::isdigit(static_cast<unsigned char>(b[j2]))) ++j2;
+            std::string_view x(a.data() + i, i2 - i), y(b.data() + j, j2 - j);
+            while (x.size() > 1 && x[0] == '0') x.remove_prefix(1);
+            while (y.size() > 1 && y[0] == '0') y.remove_prefix(1);
+            if (x.size() != y.size()) return x.size() < y.size();
+            if (x != y) return x < y;
+            i = i2;
+            j = j2;
+        } else {
+            if (a[i] != b[j]) return a[i] < b[j];
+            ++i;
+            ++j;
+        }
+    }
+    return a.size() - i < b.size() - j;
+}
+
+Ingestor::Ingestor(store::TransferStore& store, IngestOptions opt, ProgressFn progress)
+    : store_(store), opt_(std::move(opt)), progress_(std::move(progress)) {
+    if (auto last = store_.last_block()) {
+        next_ = *last + 1;
+        prev_hash_ = store_.block(*last)->hash;
+    }
+    if (opt_.genesis) {
+        if (next_) {
+            if (*next_ != 1 || !prev_hash_->is_zero())
+                throw InputError(opt_.genesis->string() + ": opening balances apply only to an empty store");
+        } else {
+            genesis_pending_ = true;
+        }
+    }
+}
+
+void Ingestor::ingest_paths(const std::vector<fs::path>& paths) {
+    std::vector<fs::path> files;
+    for (const auto& p : paths) {
+        if (fs::is_directory(p)) {
+            std::vector<fs::path> found;
+            for (const auto& e : fs::recursive_directory_iterator(p))
+                if (e.is_regular_file()) {
+                    auto ext = e.path().extension().string();
+                    if (ext == ".json" || ext == ".jsonl" || ext == ".ndjson") found.push_back(e.path());
+                }
+            std::sort(found.begin(), found.end(), [](const fs::path& a, const fs::path& b) { return natural_less(a.string(), b.string()); });
+            if (found.empty()) throw InputError(p.string() + ": no .json/.jsonl files in this directory");
+            files.insert(files.end(), found.begin(), found.end());
+        } else if (fs::exists(p)) {
+            files.push_back(p);
+        } else {
+            throw InputError(p.string() + ": no such file or directory");
+        }
+    }
+    for (const auto& f : files) bytes_total_ += fs::file_size(f);
+    for (const auto& f : files) {
+        eth::parse_response_file(f, assembler_);
+        report_.files++;
+        report_.bytes_read += fs::file_size(f);
+        flush(false);
+        if (progress_) progress_(report_, bytes_total_);
+    }
+    flush(true);
+}
+
+void Ingestor::ingest_response(std::string_view json, const std::string& source_name) {
+    report_.bytes_read += json.size();
+    eth::parse_responses(json, source_name, assembler_);
+}
+
+void Ingestor::flush(bool end_of_input) {
+    for (auto& b : assembler_.take_ready(end_of_input, next_)) accept(std::move(b));
+    if (end_of_input) {
+        if (auto p = assembler_.first_pending())
+            throw InputError(fmt::format("the input has no block {} (gap before block {}): nothing after the gap was stored",
+                                         next_ ? *next_ : *p, *p));
+        if (genesis_pending_) {  // only the opening balances were given
+            apply_genesis_if_needed(std::nullopt);
+        }
+        commit();
+        if (report_.blocks_without_traces)
+            report_.notes.push_back(fmt::format(
+                "{} blocks with transactions had no traces: internal value transfers (and the failure of "
+                "pre-Byzantium transactions) are unknown for them; give debug_traceBlockByNumber or trace_block responses",
+                report_.blocks_without_traces));
+    } else if (batch_transfers_ >= opt_.batch_transfers || batch_.size() >= opt_.batch_blocks) {
+        commit();
+    }
+}
+
+void Ingestor::apply_genesis_if_needed(std::optional<eth::BlockData*> block0) {
+    if (!genesis_pending_) return;
+    genesis_pending_ = false;
+    auto alloc = eth::read_genesis_alloc(*opt_.genesis);
+    store::BlockInput in;
+    if (block0) {  // the node's block 0 carries the alloc as its block-level transfers
+        in.block = {0, (*block0)->timestamp, (*block0)->hash, (*block0)->parent_hash};
+    }
+    in.transfers = std::move(alloc);
+    report_.transfers += in.transfers.size();
+    batch_transfers_ += in.transfers.size();
+    batch_.push_back(std::move(in));
+    next_ = 1;
+    prev_hash_ = batch_.back().block.hash;
+    report_.blocks_stored++;
+    report_.first_block = report_.first_block.value_or(0);
+    report_.last_block = 0;
+}
+
+void Ingestor::accept(eth::BlockData&& b) {
+    if (next_ && b.number < *next_) {
+        // Already stored (or batched): the same block changes nothing; another one is a reorg.
+        Hash32 have;
+        if (auto sb = store_.block(b.number))
+            have = sb->hash;
+        else
+            for (const auto& in : batch_)
+                if (in.block.number == b.number) have = in.block.hash;
+        if (have.is_zero() && b.number == 0) {  // opening balances stand in for block 0
+            report_.blocks_skipped++;
+            return;
+        }
+        if (have != b.hash)
+            throw InputError(fmt::format("{}: block {} has hash {} but the store holds {}: a chain reorganisation? "
+                                         "Roll back with `chainward rollback --to {}` first",
+                                         b.source, b.number, b.hash.hex(), have.hex(), b.number - 1));
+        report_.blocks_skipped++;
+        return;
+    }
+    if (genesis_pending_) {
+        if (b.number == 0) {
+            apply_genesis_if_needed(&b);
+            return;  // block 0 moves nothing besides the alloc
+        }
+        apply_genesis_if_needed(std::nullopt);
+    }
+    if (next_ && b.number != *next_)
+        throw InputError(fmt::format("{}: block {} does not follow the stored chain: block {} is missing", b.source,
+                                     b.number, *next_));
+    if (prev_hash_ && !prev_hash_->is_zero() && b.parent_hash != *prev_hash_)
+        throw InputError(fmt::format("{}: block {} has parent {} but block {} is {}: a chain reorganisation? "
+                                     "Roll back with `chainward rollback --to {}` first",
+                                     b.source, b.number, b.parent_hash.hex(), b.number - 1, prev_hash_->hex(),
+                                     b.number >= 2 ? b.number - 2 : 0));
+    eth::ExtractStats st;
+    store::BlockInput in;
+    in.block = {b.number, b.timestamp, b.hash, b.parent_hash};
+    in.transfers = eth::extract_transfers(b, opt_.extract, &st);
+    if (!b.txs.empty() && !st.used_traces && !b.traces) report_.blocks_without_traces++;
+    if (st.status_from_traces) report_.blocks_status_from_traces++;
+    report_.txs += b.txs.size();
+    report_.transfers += in.transfers.size();
+    batch_transfers_ += in.transfers.size();
+    report_.blocks_stored++;
+    if (!report_.first_block) report_.first_block = b.number;
+    report_.last_block = b.number;
+    next_ = b.number + 1;
+    prev_hash_ = b.hash;
+    batch_.push_back(std::move(in));
+}
+
+void Ingestor::commit() {
+    if (batch_.empty()) return;
+    store_.append(batch_);
+    batch_.clear();
+    batch_transfers_ = 0;
+    report_.batches++;
+    if (progress_) progress_(report_, bytes_total_);
+}
+
+}  // namespace chainward::ingest

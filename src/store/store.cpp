@@ -1,0 +1,553 @@
+#include "store/store.hpp"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <absl/container/flat_hash_map.h>
+#include <fmt/format.h>
+#include <simdjson.h>
+
+#include <algorithm>
+#include <cstring>
+
+#include "store/segment.hpp"
+
+namespace chainward::store {
+namespace fs = std::filesystem;
+
+namespace {
+
+/// File: assets.bin, one row per asset id (0 = native).
+struct AssetRow {
+    std::uint8_t type;
+    std::uint8_t pad[3];
+    std::uint32_t contract;  ///< address id (0 for native)
+    std::uint8_t token_id[32];
+};
+static_assert(sizeof(AssetRow) == 40 && std::is_trivially_copyable_v<AssetRow>);
+
+constexpr const char* kManifest = "MANIFEST.json";
+
+struct Manifest {
+    std::uint32_t version = kFormatVersion;
+    std::uint64_t addresses = 0, assets = 0, next_segment = 1;
+    std::vector<SegmentMeta> segments;
+};
+
+std::string to_json(const Manifest& m) {
+    std::string s = fmt::format(
+        "{{\n  \"format\": \"chainward-store\",\n  \"version\": {},\n  \"addresses\": {},\n  \"assets\": {},\n"
+        "  \"next_segment\": {},\n  \"segments\": [",
+        m.version, m.addresses, m.assets, m.next_segment);
+    for (std::size_t i = 0; i < m.segments.size(); ++i) {
+        const auto& g = m.segments[i];
+        s += fmt::format(
+            "{}\n    {{\"name\": \"{}\", \"first_block\": {}, \"last_block\": {}, \"blocks\": {}, \"txs\": {}, "
+            "\"transfers\": {}}}",
+            i ? "," : "", g.name, g.first_block, g.last_block, g.blocks, g.txs, g.transfers);
+    }
+    s += "\n  ]\n}\n";
+    return s;
+}
+
+Manifest read_manifest(const fs::path& p) {
+    simdjson::padded_string buf;
+    if (simdjson::padded_string::load(p.string()).get(buf)) throw StoreError("cannot read " + p.string());
+    simdjson::dom::parser parser;
+    simdjson::dom::element doc;
+    if (parser.parse(buf).get(doc)) throw StoreError(p.string() + ": corrupt manifest (malformed JSON)");
+    Manifest m;
+    auto u = [&](simdjson::dom::element e, const char* k) {
+        std::uint64_t v;
+        if (e[k].get(v)) throw StoreError(p.string() + ": corrupt manifest (field " + std::string(k) + ")");
+        return v;
+    };
+    std::string_view format;
+    if (doc["format"].get(format) || format != "chainward-store")
+        throw StoreError(p.string() + ": not a chainward store manifest");
+    m.version = static_cast<std::uint32_t>(u(doc, "version"));
+    if (m.version != kFormatVersion)
+        throw StoreError(fmt::format("{}: store format version {} (this chainward reads version {})", p.string(),
+                                     m.version, kFormatVersion));
+    m.addresses = u(doc, "addresses");
+    m.assets = u(doc, "assets");
+    m.next_segment = u(doc, "next_segment");
+    simdjson::dom::array segs;
+    if (doc["segments"].get(segs)) throw StoreError(p.string() + ": corrupt manifest (segments)");
+    for (auto e : segs) {
+        SegmentMeta g;
+        std::string_view name;
+        if (e["name"].get(name)) throw StoreError(p.string() + ": corrupt manifest (segment name)");
+        g.name = name;
+        g.first_block = u(e, "first_block");
+        g.last_block = u(e, "last_block");
+        g.blocks = u(e, "blocks");
+        g.txs = u(e, "txs");
+        g.transfers = u(e, "transfers");
+        m.segments.push_back(g);
+    }
+    return m;
+}
+
+struct AssetHashKey {
+    std::uint8_t type;
+    std::uint32_t contract;
+    std::array<std::uint8_t, 32> id;
+    bool operator==(const AssetHashKey&) const = default;
+    template <class H>
+    friend H AbslHashValue(H h, const AssetHashKey& k) {
+        return H::combine(std::move(h), k.type, k.contract, k.id);
+    }
+};
+
+std::array<std::uint8_t, 32> be32(const U256& v) {
+    std::array<std::uint8_t, 32> w{};
+    U256 x = v;
+    for (int i = 31; i >= 0; --i) {
+        w[i] = static_cast<std::uint8_t>(x & 0xff);
+        x >>= 8;
+    }
+    return w;
+}
+
+struct AddressHash {
+    std::size_t operator()(const Address& a) const noexcept { return std::hash<Address>()(a); }
+};
+
+}  // namespace
+
+struct TransferStore::State {
+    Mode mode = Mode::ReadOnly;
+    int lock_fd = -1;
+    Manifest manifest;
+    std::vector<Address> addresses;  // index = id - 1
+    absl::flat_hash_map<Address, AddressId, AddressHash> address_ids;
+    std::vector<AssetRow> assets;
+    absl::flat_hash_map<AssetHashKey, AssetId> asset_ids;
+    std::vector<std::unique_ptr<SegmentReader>> segments;
+    std::vector<std::uint64_t> segment_base;  // global id of each segment's first transfer
+
+    ~State() {
+        if (lock_fd >= 0) ::close(lock_fd);
+    }
+    void rebase() {
+        segment_base.clear();
+        std::uint64_t b = 0;
+        for (const auto& s : segments) {
+            segment_base.push_back(b);
+            b += s->transfer_count();
+        }
+    }
+    AddressId intern(const Address& a) {
+        auto [it, inserted] = address_ids.try_emplace(a, static_cast<AddressId>(addresses.size() + 1));
+        if (inserted) {
+            if (addresses.size() + 1 >= std::numeric_limits<AddressId>::max()) throw StoreError("address id space exhausted");
+            addresses.push_back(a);
+        }
+        return it->second;
+    }
+    AssetId intern(const AssetKey& k) {
+        AssetHashKey h{static_cast<std::uint8_t>(k.type), k.type == AssetType::Native ? 0u : intern(k.contract),
+                       be32(k.token_id)};
+        if (k.type == AssetType::Native) return kNativeAsset;
+        auto [it, inserted] = asset_ids.try_emplace(h, static_cast<AssetId>(assets.size()));
+        if (inserted) {
+            AssetRow r{};
+            r.type = h.type;
+            r.contract = h.contract;
+            std::memcpy(r.token_id, h.id.data(), 32);
+            assets.push_back(r);
+        }
+        return it->second;
+    }
+    /// Drops in-memory dictionary entries past the committed counts (after a failed batch).
+    void forget_uncommitted() {
+        while (addresses.size() > manifest.addresses) {
+            address_ids.erase(addresses.back());
+            addresses.pop_back();
+        }
+        while (assets.size() > manifest.assets) {
+            const AssetRow& r = assets.back();
+            AssetHashKey h{r.type, r.contract, {}};
+            std::memcpy(h.id.data(), r.token_id, 32);
+            asset_ids.erase(h);
+            assets.pop_back();
+        }
+    }
+};
+
+std::unique_ptr<TransferStore> TransferStore::open(const fs::path& dir, Mode mode) {
+    std::unique_ptr<TransferStore> st(new TransferStore());
+    st->dir_ = dir;
+    st->s_ = std::make_unique<State>();
+    State& s = *st->s_;
+    s.mode = mode;
+    bool exists = fs::exists(dir / kManifest);
+    if (!exists) {
+        if (mode == Mode::ReadOnly) throw StoreError("no store at " + dir.string() + " (run chainward ingest first)");
+        fs::create_directories(dir);
+    }
+    s.lock_fd = ::open((dir / "LOCK").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (s.lock_fd < 0) throw StoreError("cannot open " + (dir / "LOCK").string() + ": " + std::strerror(errno));
+    if (::flock(s.lock_fd, (mode == Mode::ReadWrite ? LOCK_EX : LOCK_SH) | LOCK_NB) != 0)
+        throw StoreError("store " + dir.string() + " is in use by another chainward process (writer holds its lock)");
+
+    if (!exists) {
+        // A fresh store: the native asset is id 0.
+        truncate_durably(dir / "addresses.bin", 0);
+        AssetRow native{};
+        write_file_durably(dir / "assets.bin", {reinterpret_cast<const std::uint8_t*>(&native), sizeof native});
+        s.manifest.assets = 1;
+        replace_file_atomically(dir / kManifest, to_json(s.manifest));
+    }
+    s.manifest = read_manifest(dir / kManifest);
+
+    if (mode == Mode::ReadWrite) {
+        // Discard what a crashed writer left uncommitted.
+        truncate_durably(dir / "addresses.bin", s.manifest.addresses * 20);
+        truncate_durably(dir / "assets.bin", s.manifest.assets * sizeof(AssetRow));
+        std::vector<std::string> keep;
+        for (const auto& g : s.manifest.segments) keep.push_back(g.name);
+        for (const auto& e : fs::directory_iterator(dir)) {
+            std::string name = e.path().filename().string();
+            if ((name.rfind("seg-", 0) == 0 && std::find(keep.begin(), keep.end(), name) == keep.end()) ||
+                name == std::string(kManifest) + ".tmp")
+                fs::remove_all(e.path());
+        }
+    }
+    {
+        MappedFile af(dir / "addresses.bin");
+        if (af.bytes().size() < s.manifest.addresses * 20) throw StoreError("addresses.bin is shorter than the manifest says");
+        s.addresses.resize(s.manifest.addresses);
+        s.address_ids.reserve(s.manifest.addresses);
+        for (std::size_t i = 0; i < s.manifest.addresses; ++i) {
+            std::memcpy(s.addresses[i].b.data(), af.bytes().data() + 20 * i, 20);
+            s.address_ids.emplace(s.addresses[i], static_cast<AddressId>(i + 1));
+        }
+        MappedFile sf(dir / "assets.bin");
+        auto rows = sf.as<AssetRow>();
+        if (rows.size() < s.manifest.assets) throw StoreError("assets.bin is shorter than the manifest says");
+        s.assets.assign(rows.begin(), rows.begin() + static_cast<std::ptrdiff_t>(s.manifest.assets));
+        for (std::size_t i = 1; i < s.assets.size(); ++i) {
+            AssetHashKey h{s.assets[i].type, s.assets[i].contract, {}};
+            std::memcpy(h.id.data(), s.assets[i].token_id, 32);
+            s.asset_ids.emplace(h, static_cast<AssetId>(i));
+        }
+    }
+    for (const auto& g : s.manifest.segments) s.segments.push_back(std::make_unique<SegmentReader>(dir / g.name, g));
+    s.rebase();
+    return st;
+}
+
+TransferStore::~TransferStore() = default;
+
+namespace {
+
+void check_writable(TransferStore::Mode m) {
+    if (m != TransferStore::Mode::ReadWrite) throw StoreError("store opened read-only");
+}
+
+}  // namespace
+
+void TransferStore::append(std::span<const BlockInput> blocks) {
+    State& s = *s_;
+    check_writable(s.mode);
+    if (blocks.empty()) return;
+    auto last = last_block();
+    SegmentColumns c;
+    try {
+        for (const auto& in : blocks) {
+            std::uint64_t expected = last ? *last + 1 : in.block.number;
+            if (in.block.number != expected)
+                throw StoreError(fmt::format("block {} does not continue the store (expected block {})", in.block.number,
+                                             expected));
+            last = in.block.number;
+            BlockRow br{};
+            br.number = in.block.number;
+            br.timestamp = in.block.timestamp;
+            std::memcpy(br.hash, in.block.hash.b.data(), 32);
+            std::memcpy(br.parent_hash, in.block.parent_hash.b.data(), 32);
+            br.first_tx = static_cast<std::uint32_t>(c.txs.size());
+            c.blocks.push_back(br);
+            std::optional<std::uint32_t> cur_tx;
+            for (const auto& t : in.transfers) {
+                if (t.block != in.block.number)
+                    throw StoreError(fmt::format("transfer of block {} given with block {}", t.block, in.block.number));
+                if (!cur_tx || *cur_tx != t.tx_index) {
+                    if (cur_tx && t.tx_index < *cur_tx) throw StoreError("transfers not in chain order");
+                    cur_tx = t.tx_index;
+                    c.txs.push_back({static_cast<std::uint32_t>(c.blocks.size() - 1), t.tx_index,
+                                     static_cast<std::uint32_t>(c.transfer_count()), 0});
+                    c.tx_hashes.insert(c.tx_hashes.end(), t.tx_hash.b.begin(), t.tx_hash.b.end());
+                }
+                c.from.push_back(t.from ? s.intern(*t.from) : kNoAddress);
+                c.to.push_back(t.to ? s.intern(*t.to) : kNoAddress);
+                c.asset.push_back(s.intern(t.asset));
+                c.ref.push_back(t.ref);
+                c.kind.push_back(static_cast<std::uint8_t>(t.kind));
+                c.push_amount(t.amount);
+            }
+        }
+        if (c.transfer_count() >= std::numeric_limits<std::uint32_t>::max()) throw StoreError("batch too large");
+
+        std::string name = fmt::format("seg-{:08}", s.manifest.next_segment);
+        SegmentMeta meta = write_segment(dir_ / name, name, c);
+        // Dictionaries first, then the manifest that makes everything visible at once.
+        std::span<const Address> new_addr(s.addresses.data() + s.manifest.addresses,
+                                          s.addresses.size() - s.manifest.addresses);
+        std::vector<std::uint8_t> buf;
+        for (const auto& a : new_addr) buf.insert(buf.end(), a.b.begin(), a.b.end());
+        append_durably(dir_ / "addresses.bin", buf);
+        append_durably(dir_ / "assets.bin", {reinterpret_cast<const std::uint8_t*>(s.assets.data() + s.manifest.assets),
+                                             (s.assets.size() - s.manifest.assets) * sizeof(AssetRow)});
+        sync_dir(dir_);
+        Manifest next = s.manifest;
+        next.addresses = s.addresses.size();
+        next.assets = s.assets.size();
+        next.next_segment++;
+        next.segments.push_back(meta);
+        replace_file_atomically(dir_ / kManifest, to_json(next));
+        s.manifest = next;
+        s.segments.push_back(std::make_unique<SegmentReader>(dir_ / name, meta));
+        s.rebase();
+    } catch (...) {
+        s.forget_uncommitted();
+        throw;
+    }
+    // Merge like a binary counter: a segment joins its predecessor once it is at least half its
+    // size, so each transfer is rewritten O(log n) times in all, never the whole store per batch.
+    while (s.segments.size() >= 2) {
+        auto n = s.segments.size();
+        auto a = s.segments[n - 2]->transfer_count() + s.segments[n - 2]->meta().blocks;
+        auto b = s.segments[n - 1]->transfer_count() + s.segments[n - 1]->meta().blocks;
+        if (2 * b < a) break;
+        std::vector<std::size_t> idx{n - 2, n - 1};
+        SegmentColumns merged = s.segments[n - 2]->load();
+        merged.append(s.segments[n - 1]->load());
+        std::string name = fmt::format("seg-{:08}", s.manifest.next_segment);
+        SegmentMeta meta = write_segment(dir_ / name, name, merged);
+        Manifest next = s.manifest;
+        next.next_segment++;
+        next.segments.resize(n - 2);
+        next.segments.push_back(meta);
+        replace_file_atomically(dir_ / kManifest, to_json(next));
+        std::vector<std::string> old{s.segments[n - 2]->meta().name, s.segments[n - 1]->meta().name};
+        s.manifest = next;
+        s.segments.resize(n - 2);
+        s.segments.push_back(std::make_unique<SegmentReader>(dir_ / name, meta));
+        s.rebase();
+        for (const auto& o : old) fs::remove_all(dir_ / o);
+    }
+}
+
+void TransferStore::rollback_to(std::uint64_t last_kept) {
+    State& s = *s_;
+    check_writable(s.mode);
+    Manifest next = s.manifest;
+    next.segments.clear();
+    std::vector<std::unique_ptr<SegmentReader>> keep;
+    std::vector<std::string> drop;
+    std::optional<SegmentColumns> cut;
+    for (auto& seg : s.segments) {
+        const auto& m = seg->meta();
+        if (m.last_block <= last_kept) {
+            next.segments.push_back(m);
+            continue;
+        }
+        drop.push_back(m.name);
+        if (m.first_block <= last_kept) {
+            cut = seg->load();
+            cut->truncate_blocks(static_cast<std::size_t>(last_kept - m.first_block + 1));
+        }
+    }
+    if (drop.empty()) return;
+    if (cut) {
+        std::string name = fmt::format("seg-{:08}", next.next_segment++);
+        next.segments.push_back(write_segment(dir_ / name, name, *cut));
+    }
+    replace_file_atomically(dir_ / kManifest, to_json(next));
+    s.manifest = next;
+    s.segments.clear();
+    for (const auto& g : next.segments) s.segments.push_back(std::make_unique<SegmentReader>(dir_ / g.name, g));
+    s.rebase();
+    for (const auto& d : drop) fs::remove_all(dir_ / d);
+}
+
+void TransferStore::compact() {
+    State& s = *s_;
+    check_writable(s.mode);
+    if (s.segments.size() < 2) return;
+    SegmentColumns all;
+    for (const auto& seg : s.segments) all.append(seg->load());
+    Manifest next = s.manifest;
+    std::string name = fmt::format("seg-{:08}", next.next_segment++);
+    next.segments = {write_segment(dir_ / name, name, all)};
+    replace_file_atomically(dir_ / kManifest, to_json(next));
+    std::vector<std::string> old;
+    for (const auto& seg : s.segments) old.push_back(seg->meta().name);
+    s.manifest = next;
+    s.segments.clear();
+    s.segments.push_back(std::make_unique<SegmentReader>(dir_ / name, next.segments[0]));
+    s.rebase();
+    for (const auto& o : old) fs::remove_all(dir_ / o);
+}
+
+StoreStats TransferStore::stats() const {
+    const State& s = *s_;
+    StoreStats st;
+    st.addresses = s.addresses.size();
+    st.assets = s.assets.size();
+    st.segments = s.segments.size();
+    for (const auto& seg : s.segments) {
+        st.blocks += seg->meta().blocks;
+        st.txs += seg->meta().txs;
+        st.transfers += seg->transfer_count();
+        st.transfer_bytes += seg->bytes_transfers();
+        st.hash_bytes += seg->bytes_hashes();
+        st.other_bytes += seg->bytes_other();
+        if (seg->meta().blocks) {
+            if (!st.first_block) st.first_block = seg->meta().first_block;
+            st.last_block = seg->meta().last_block;
+        }
+    }
+    st.dictionary_bytes = s.addresses.size() * 20 + s.assets.size() * sizeof(AssetRow);
+    std::error_code ec;
+    st.other_bytes += fs::file_size(dir_ / kManifest, ec);
+    return st;
+}
+
+std::optional<std::uint64_t> TransferStore::last_block() const {
+    for (auto it = s_->segments.rbegin(); it != s_->segments.rend(); ++it)
+        if ((*it)->meta().blocks) return (*it)->meta().last_block;
+    return std::nullopt;
+}
+
+std::optional<BlockRecord> TransferStore::block(std::uint64_t n) const {
+    for (const auto& seg : s_->segments) {
+        const auto& m = seg->meta();
+        if (!m.blocks || n < m.first_block || n > m.last_block) continue;
+        const BlockRow& r = seg->blocks()[n - m.first_block];
+        BlockRecord b;
+        b.number = r.number;
+        b.timestamp = r.timestamp;
+        std::memcpy(b.hash.b.data(), r.hash, 32);
+        std::memcpy(b.parent_hash.b.data(), r.parent_hash, 32);
+        return b;
+    }
+    return std::nullopt;
+}
+
+std::optional<AddressId> TransferStore::find_address(const Address& a) const {
+    auto it = s_->address_ids.find(a);
+    if (it == s_->address_ids.end() || it->second > s_->manifest.addresses) return std::nullopt;
+    return it->second;
+}
+Address TransferStore::address(AddressId id) const {
+    if (id == kNoAddress || id > s_->addresses.size()) throw StoreError(fmt::format("address id {} out of range", id));
+    return s_->addresses[id - 1];
+}
+std::uint32_t TransferStore::address_count() const { return static_cast<std::uint32_t>(s_->manifest.addresses); }
+
+std::optional<AssetId> TransferStore::find_asset(const AssetKey& k) const {
+    if (k.type == AssetType::Native) return kNativeAsset;
+    auto c = find_address(k.contract);
+    if (!c) return std::nullopt;
+    auto it = s_->asset_ids.find(AssetHashKey{static_cast<std::uint8_t>(k.type), *c, be32(k.token_id)});
+    if (it == s_->asset_ids.end()) return std::nullopt;
+    return it->second;
+}
+AssetKey TransferStore::asset(AssetId id) const {
+    if (id >= s_->assets.size()) throw StoreError(fmt::format("asset id {} out of range", id));
+    const AssetRow& r = s_->assets[id];
+    AssetKey k;
+    k.type = static_cast<AssetType>(r.type);
+    if (r.contract) k.contract = address(r.contract);
+    k.token_id = u256_from_be({r.token_id, 32});
+    return k;
+}
+std::uint32_t TransferStore::asset_count() const { return static_cast<std::uint32_t>(s_->manifest.assets); }
+
+std::vector<AssetId> TransferStore::assets_of_contract(const Address& contract) const {
+    std::vector<AssetId> out;
+    auto c = find_address(contract);
+    if (!c) return out;
+    for (std::size_t i = 1; i < s_->manifest.assets; ++i)
+        if (s_->assets[i].contract == *c) out.push_back(static_cast<AssetId>(i));
+    return out;
+}
+
+void TransferStore::for_each_of(AddressId a, Direction d, const std::function<bool(const TransferRef&)>& f) const {
+    const State& s = *s_;
+    for (std::size_t k = 0; k < s.segments.size(); ++k) {
+        const auto& seg = *s.segments[k];
+        auto out = d == Direction::In ? std::span<const std::uint32_t>{} : seg.adjacency(a, true);
+        auto in = d == Direction::Out ? std::span<const std::uint32_t>{} : seg.adjacency(a, false);
+        // Merge the two ascending lists; a self-transfer appears in both and is reported once.
+        std::size_t i = 0, j = 0;
+        while (i < out.size() || j < in.size()) {
+            std::uint32_t next;
+            if (j >= in.size() || (i < out.size() && out[i] < in[j]))
+                next = out[i++];
+            else if (i >= out.size() || in[j] < out[i])
+                next = in[j++];
+            else {
+                next = out[i++];
+                ++j;
+            }
+            if (!f(seg.ref(next, s.segment_base[k]))) return;
+        }
+    }
+}
+
+void TransferStore::scan(const std::function<bool(const TransferRef&)>& f) const {
+    const State& s = *s_;
+    for (std::size_t k = 0; k < s.segments.size(); ++k)
+        for (std::size_t i = 0; i < s.segments[k]->transfer_count(); ++i)
+            if (!f(s.segments[k]->ref(i, s.segment_base[k]))) return;
+}
+
+Hash32 TransferStore::tx_hash(const TransferRef& t) const {
+    const State& s = *s_;
+    auto it = std::upper_bound(s.segment_base.begin(), s.segment_base.end(), t.id);
+    std::size_t k = static_cast<std::size_t>(it - s.segment_base.begin()) - 1;
+    const auto& seg = *s.segments[k];
+    std::size_t tx = seg.tx_of(t.id - s.segment_base[k]);
+    Hash32 h;
+    std::memcpy(h.b.data(), seg.tx_hashes().data() + 32 * tx, 32);
+    return h;
+}
+
+Transfer TransferStore::resolve(const TransferRef& r) const {
+    Transfer t;
+    t.block = r.block;
+    t.tx_index = r.tx_index;
+    t.seq = r.seq;
+    t.kind = r.kind;
+    t.ref = r.ref;
+    if (r.from != kNoAddress) t.from = address(r.from);
+    if (r.to != kNoAddress) t.to = address(r.to);
+    t.asset = asset(r.asset);
+    t.amount = r.amount;
+    t.tx_hash = tx_hash(r);
+    return t;
+}
+
+Hash32 TransferStore::content_hash() const {
+    std::string acc;
+    Hash32 h{};
+    scan([&](const TransferRef& r) {
+        acc += describe(resolve(r));
+        acc += '\n';
+        if (acc.size() > (1 << 20)) {  // chain: h = keccak(h || chunk)
+            acc.insert(0, reinterpret_cast<const char*>(h.b.data()), 32);
+            h = keccak256(acc);
+            acc.clear();
+        }
+        return true;
+    });
+    acc.insert(0, reinterpret_cast<const char*>(h.b.data()), 32);
+    return keccak256(acc);
+}
+
+}  // namespace chainward::store

@@ -24,5 +24,6 @@ void add_transfers_command(CLI::App& app);
 void add_balance_command(CLI::App& app);
 void add_rollback_command(CLI::App& app);
 void add_compact_command(CLI::App& app);
+void add_safe_check_command(CLI::App& app);
 
 }  // namespace chainward::cli

@@ -27,6 +27,7 @@ int main(int argc, char** argv) {
     cli::add_balance_command(app);
     cli::add_rollback_command(app);
     cli::add_compact_command(app);
+    cli::add_safe_check_command(app);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

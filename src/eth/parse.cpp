@@ -221,12 +221,18 @@ FrameType frame_type(std::string_view s) {
     return FrameType::Other;
 }
 
-CallFrame parse_call_frame(object o, const SourceRef& src, const std::string& at, int depth) {
+CallFrame parse_call_frame(object o, const SourceRef& src, const std::string& at, int depth,
+                           const CallFrame* parent = nullptr) {
     if (depth > 2048) fail(src, at, "call tree too deep");
     Fields f(o, src, at);
     CallFrame c;
     c.type = frame_type(f.str("type"));
-    c.from = f.address("from");
+    // Old geth wrote inner SELFDESTRUCT frames as a bare {"type"}: the sender is the contract
+    // that runs the frame's parent code, the value unknown (so nothing is counted).
+    if (parent && !f.has("from"))
+        c.from = parent->to.value_or(parent->from);
+    else
+        c.from = f.address("from");
     c.to = f.opt_address("to");
     if (auto v = f.opt_u256("value")) c.value = *v;
     c.error = f.has("error");
@@ -236,7 +242,7 @@ CallFrame parse_call_frame(object o, const SourceRef& src, const std::string& at
         std::size_t i = 0;
         for (element e : a) {
             std::string cat = path(path(at, "calls"), i++);
-            c.calls.push_back(parse_call_frame(as_object(e, src, cat), src, cat, depth + 1));
+            c.calls.push_back(parse_call_frame(as_object(e, src, cat), src, cat, depth + 1, &c));
         }
     }
     return c;

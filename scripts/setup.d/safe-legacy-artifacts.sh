@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Compiled artifacts of the Safe versions that are not in tests/node's lock (1.0.0, 1.1.1, 1.2.0),
+# Compiled artifacts of the Safe versions that are not in tests/node's lock (1.0.0, 1.1.0, 1.1.1, 1.2.0),
 # for the safe-check hash-vector test. `npm pack` fetches only the tarball: installing these old
 # packages would pull a whole truffle toolchain. Idempotent: skips versions already extracted.
 set -euo pipefail
@@ -7,7 +7,7 @@ cd "$(dirname "$0")/../.."
 command -v npm >/dev/null || { echo "setup: npm missing, skipping Safe legacy artifacts"; exit 0; }
 cache=tests/node/legacy
 mkdir -p "$cache"
-for version in 1.0.0 1.1.1 1.2.0; do
+for version in 1.0.0 1.1.0 1.1.1 1.2.0; do
   dest="$cache/safe-contracts-$version"
   [[ -f "$dest/.complete" ]] && continue
   echo "setup: npm pack @gnosis.pm/safe-contracts@$version"

@@ -1,0 +1,174 @@
+// Deploys every Safe version from its published compiled artifacts on a local anvil node, asks
+// the contract's getTransactionHash for many random transactions, writes the vectors, and checks
+// them with chainward (the safe_vector_check binary, and `chainward safe-check --json` for a
+// sample of each version, plus --rpc against a deployed 1.1.1 Safe).
+// Usage: node hash_vectors.cjs --node-dir DIR --checker BIN [--cli BIN] [--count N] [--out FILE]
+'use strict';
+const { createRequire } = require('module');
+const { spawn, spawnSync } = require('child_process');
+const fs = require('fs');
+const net = require('net');
+const os = require('os');
+const path = require('path');
+
+const args = {};
+for (let i = 2; i < process.argv.length; i += 2) args[process.argv[i].replace(/^--/, '')] = process.argv[i + 1];
+const nodeDir = path.resolve(args['node-dir']);
+const count = Number(args.count || 40);
+const out = args.out || path.join(os.tmpdir(), `safe-vectors-${process.pid}.json`);
+const nodeRequire = createRequire(path.join(nodeDir, 'package.json'));
+const { ethers } = nodeRequire('ethers');
+
+const modules = path.join(nodeDir, 'node_modules');
+const legacy = path.join(nodeDir, 'legacy');
+const artifacts = [
+  ['1.0.0', path.join(legacy, 'safe-contracts-1.0.0/build/contracts/GnosisSafe.json')],
+  ['1.1.0', path.join(legacy, 'safe-contracts-1.1.0/build/contracts/GnosisSafe.json')],
+  ['1.1.1', path.join(legacy, 'safe-contracts-1.1.1/build/contracts/GnosisSafe.json')],
+  ['1.2.0', path.join(legacy, 'safe-contracts-1.2.0/build/contracts/GnosisSafe.json')],
+  ['1.3.0', path.join(modules, '@gnosis.pm/safe-contracts/build/artifacts/contracts/GnosisSafe.sol/GnosisSafe.json')],
+  ['1.4.1', path.join(modules, '@safe-global/safe-contracts/build/artifacts/contracts/Safe.sol/Safe.json')],
+  ['1.5.0', path.join(modules, '@safe-global/safe-smart-account/build/artifacts/contracts/Safe.sol/Safe.json')],
+];
+
+// Deterministic randomness (xorshift32), so a failing vector can be reproduced with --seed.
+let seed = Number(args.seed || 20250221) >>> 0 || 1;
+function rnd() {
+  seed ^= seed << 13; seed >>>= 0; seed ^= seed >>> 17; seed ^= seed << 5; seed >>>= 0;
+  return seed;
+}
+function bytes(n) { return '0x' + Array.from({ length: n }, () => (rnd() & 0xff).toString(16).padStart(2, '0')).join(''); }
+function uint() {
+  const k = rnd() % 5;  // zero, small, 64-bit, 128-bit or full 256-bit values
+  if (k === 0) return 0n;
+  const len = [0, 2, 8, 16, 32][k];
+  return BigInt(bytes(len));
+}
+function address() { return rnd() % 4 === 0 ? ethers.ZeroAddress : ethers.getAddress(bytes(20)); }
+function randomTx() {
+  return {
+    to: ethers.getAddress(bytes(20)), value: uint(), data: bytes(rnd() % 4 === 0 ? 0 : rnd() % 300),
+    operation: rnd() % 2, safeTxGas: uint(), baseGas: uint(), gasPrice: uint(),
+    gasToken: address(), refundReceiver: address(), nonce: uint(),
+  };
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.listen(0, '127.0.0.1', () => { const { port } = srv.address(); srv.close(() => resolve(port)); });
+    srv.on('error', reject);
+  });
+}
+
+let anvil;
+function stopAnvil() { if (anvil && anvil.exitCode === null) { try { process.kill(anvil.pid, 'SIGTERM'); } catch (_) {} } }
+process.on('exit', stopAnvil);
+for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => { stopAnvil(); process.exit(3); });
+setTimeout(() => { console.error('hash_vectors: timed out'); stopAnvil(); process.exit(3); }, 240000).unref();
+
+async function main() {
+  for (const [v, file] of artifacts)
+    if (!fs.existsSync(file)) throw new Error(`missing Safe ${v} artifact ${file}: run scripts/setup.sh`);
+  const port = await freePort();
+  const bin = path.join(modules, '.bin/anvil');
+  // exec keeps one PID (the shell becomes anvil), so kill(pid) stops the node itself.
+  anvil = spawn('/bin/sh', ['-c', `ulimit -v 6000000; exec "${bin}" --host 127.0.0.1 --port ${port} ` +
+    '--chain-id 31337 --hardfork prague --quiet --code-size-limit 100000'], { stdio: ['ignore', 'inherit', 'inherit'] });
+  const url = `http://127.0.0.1:${port}`;
+  const provider = new ethers.JsonRpcProvider(url, 31337, { staticNetwork: true, pollingInterval: 50 });
+  for (let i = 0; ; i++) {
+    try { await provider.send('eth_chainId', []); break; } catch (e) {
+      if (i > 100) throw new Error('anvil did not start');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  // anvil's first default account (well-known test key).
+  const wallet = new ethers.Wallet('0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80', provider);
+  let nonce = await provider.getTransactionCount(wallet.address);
+  const vectors = [];
+  const deployed = {};
+  for (const [version, file] of artifacts) {
+    const art = JSON.parse(fs.readFileSync(file, 'utf8'));
+    const factory = new ethers.ContractFactory(art.abi, art.bytecode, wallet);
+    const safe = await factory.deploy({ nonce: nonce++, gasLimit: 15_000_000 });
+    await safe.waitForDeployment();
+    const addr = await safe.getAddress();
+    deployed[version] = addr;
+    const onchainVersion = await safe.VERSION();
+    if (onchainVersion !== version) throw new Error(`artifact for ${version} says VERSION() = ${onchainVersion}`);
+    if (version < '1.3.0') {
+      // Before 1.3.0 the domain separator is stored by setup(); the singleton accepts setup once.
+      const setup = art.abi.find((x) => x.name === 'setup');
+      const values = setup.inputs.map((inp) => {
+        if (inp.type === 'address[]') return [wallet.address];
+        if (inp.name === '_threshold') return 1;
+        if (inp.type.startsWith('uint')) return 0;
+        if (inp.type === 'address') return ethers.ZeroAddress;
+        if (inp.type === 'bytes') return '0x';
+        throw new Error(`setup input ${inp.type}`);
+      });
+      const tx = await safe.setup(...values, { nonce: nonce++, gasLimit: 1_000_000 });
+      await tx.wait();
+    }
+    const domainHash = await safe.domainSeparator();
+    for (let i = 0; i < count; i++) {
+      const t = randomTx();
+      const hash = await safe.getTransactionHash(t.to, t.value, t.data, t.operation, t.safeTxGas, t.baseGas,
+        t.gasPrice, t.gasToken, t.refundReceiver, t.nonce);
+      vectors.push({
+        version, chainId: '31337', safe: addr, to: t.to, value: t.value.toString(), data: t.data,
+        operation: String(t.operation), safeTxGas: t.safeTxGas.toString(), baseGas: t.baseGas.toString(),
+        gasPrice: t.gasPrice.toString(), gasToken: t.gasToken, refundReceiver: t.refundReceiver,
+        nonce: t.nonce.toString(), safeTxHash: hash, domainHash,
+      });
+    }
+  }
+  fs.writeFileSync(out, JSON.stringify(vectors, null, 1));
+  console.log(`wrote ${vectors.length} vectors from ${artifacts.length} Safe versions to ${out}`);
+
+  let failed = false;
+  const check = spawnSync(args.checker, [out], { encoding: 'utf8' });
+  process.stdout.write(check.stdout); process.stderr.write(check.stderr);
+  if (check.status !== 0) failed = true;
+
+  if (args.cli) {
+    if (!fs.existsSync(args.cli)) throw new Error(`chainward CLI ${args.cli} not built`);
+    // A sample of each version through the CLI: record on stdin, hash of the chosen version.
+    for (const version of artifacts.map((a) => a[0])) {
+      const sample = vectors.filter((v) => v.version === version).slice(0, 3);
+      for (const v of sample) {
+        const record = { ...v, operation: Number(v.operation), nonce: v.nonce };
+        delete record.safeTxHash; delete record.domainHash; delete record.version; delete record.chainId;
+        const r = spawnSync(args.cli, ['safe-check', '--json', '--chain-id', '31337', '--safe-version', version, '-'],
+          { input: JSON.stringify(record), encoding: 'utf8' });
+        if (r.status === 3 || r.status === null) { console.error(`cli ${version}: ${r.stderr}`); failed = true; continue; }
+        const rep = JSON.parse(r.stdout);
+        const p = rep.proposals[0];
+        if (p.safeTxHash !== v.safeTxHash || p.domainHash !== v.domainHash) {
+          console.error(`cli MISMATCH ${version}: contract ${v.safeTxHash}, chainward ${p.safeTxHash}`); failed = true;
+        }
+        const listed = p.hashes.find((h) => h.version === version);
+        if (!listed || listed.safeTxHash !== v.safeTxHash) { console.error(`cli ${version}: hashes list wrong`); failed = true; }
+      }
+    }
+    // --rpc: the 1.1.1 singleton after setup has one owner (our wallet), threshold 1, nonce 0.
+    const r = spawnSync(args.cli, ['safe-check', '--json', '--rpc', url, '--safe', deployed['1.1.1'],
+      '--to', wallet.address, '--value', '1'], { encoding: 'utf8' });
+    if (r.status === 3 || r.status === null) { console.error(`cli --rpc: ${r.stderr}`); failed = true; }
+    else {
+      const rep = JSON.parse(r.stdout);
+      const p = rep.proposals[0];
+      const ok = p.version === '1.1.1' && p.versionOrigin === 'given' && rep.chainId === '31337' && p.nonce === '0' &&
+        JSON.stringify(rep.owners) === JSON.stringify([wallet.address]);
+      if (!ok) { console.error(`cli --rpc read wrong: ${r.stdout}`); failed = true; }
+      else console.log('cli --rpc: version, chain id, owners and nonce read from the node');
+    }
+    console.log('cli samples checked');
+  }
+  stopAnvil();
+  if (!args.out) fs.rmSync(out, { force: true });
+  process.exit(failed ? 1 : 0);
+}
+
+main().catch((e) => { console.error(e.stack || String(e)); stopAnvil(); process.exit(1); });

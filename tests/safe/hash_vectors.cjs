@@ -21,14 +21,21 @@ const { ethers } = nodeRequire('ethers');
 
 const modules = path.join(nodeDir, 'node_modules');
 const legacy = path.join(nodeDir, 'legacy');
+const lg = (v, f) => path.join(legacy, `safe-contracts-${v}/build/contracts/${f}.json`);
+const hh = (pkg, f) => path.join(modules, pkg, 'build/artifacts/contracts', f);
+// [version, singleton artifact, proxy artifact]: each Safe is a proxy set up with one owner, as
+// deployed in practice (the singletons of 1.1.1 and later refuse setup).
 const artifacts = [
-  ['1.0.0', path.join(legacy, 'safe-contracts-1.0.0/build/contracts/GnosisSafe.json')],
-  ['1.1.0', path.join(legacy, 'safe-contracts-1.1.0/build/contracts/GnosisSafe.json')],
-  ['1.1.1', path.join(legacy, 'safe-contracts-1.1.1/build/contracts/GnosisSafe.json')],
-  ['1.2.0', path.join(legacy, 'safe-contracts-1.2.0/build/contracts/GnosisSafe.json')],
-  ['1.3.0', path.join(modules, '@gnosis.pm/safe-contracts/build/artifacts/contracts/GnosisSafe.sol/GnosisSafe.json')],
-  ['1.4.1', path.join(modules, '@safe-global/safe-contracts/build/artifacts/contracts/Safe.sol/Safe.json')],
-  ['1.5.0', path.join(modules, '@safe-global/safe-smart-account/build/artifacts/contracts/Safe.sol/Safe.json')],
+  ['1.0.0', lg('1.0.0', 'GnosisSafe'), lg('1.0.0', 'Proxy')],
+  ['1.1.0', lg('1.1.0', 'GnosisSafe'), lg('1.1.0', 'Proxy')],
+  ['1.1.1', lg('1.1.1', 'GnosisSafe'), lg('1.1.1', 'Proxy')],
+  ['1.2.0', lg('1.2.0', 'GnosisSafe'), lg('1.2.0', 'GnosisSafeProxy')],
+  ['1.3.0', hh('@gnosis.pm/safe-contracts', 'GnosisSafe.sol/GnosisSafe.json'),
+    hh('@gnosis.pm/safe-contracts', 'proxies/GnosisSafeProxy.sol/GnosisSafeProxy.json')],
+  ['1.4.1', hh('@safe-global/safe-contracts', 'Safe.sol/Safe.json'),
+    hh('@safe-global/safe-contracts', 'proxies/SafeProxy.sol/SafeProxy.json')],
+  ['1.5.0', hh('@safe-global/safe-smart-account', 'Safe.sol/Safe.json'),
+    hh('@safe-global/safe-smart-account', 'proxies/SafeProxy.sol/SafeProxy.json')],
 ];
 
 // Deterministic randomness (xorshift32), so a failing vector can be reproduced with --seed.
@@ -68,8 +75,9 @@ for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => { stopAnvil(); pr
 setTimeout(() => { console.error('hash_vectors: timed out'); stopAnvil(); process.exit(3); }, 240000).unref();
 
 async function main() {
-  for (const [v, file] of artifacts)
-    if (!fs.existsSync(file)) throw new Error(`missing Safe ${v} artifact ${file}: run scripts/setup.sh`);
+  for (const [v, ...files] of artifacts)
+    for (const file of files)
+      if (!fs.existsSync(file)) throw new Error(`missing Safe ${v} artifact ${file}: run scripts/setup.sh`);
   const port = await freePort();
   const bin = path.join(modules, '.bin/anvil');
   // exec keeps one PID (the shell becomes anvil), so kill(pid) stops the node itself.
@@ -88,29 +96,30 @@ async function main() {
   let nonce = await provider.getTransactionCount(wallet.address);
   const vectors = [];
   const deployed = {};
-  for (const [version, file] of artifacts) {
+  for (const [version, file, proxyFile] of artifacts) {
     const art = JSON.parse(fs.readFileSync(file, 'utf8'));
-    const factory = new ethers.ContractFactory(art.abi, art.bytecode, wallet);
-    const safe = await factory.deploy({ nonce: nonce++, gasLimit: 15_000_000 });
-    await safe.waitForDeployment();
-    const addr = await safe.getAddress();
+    const proxyArt = JSON.parse(fs.readFileSync(proxyFile, 'utf8'));
+    const singleton = await new ethers.ContractFactory(art.abi, art.bytecode, wallet)
+      .deploy({ nonce: nonce++, gasLimit: 15_000_000 });
+    await singleton.waitForDeployment();
+    const proxy = await new ethers.ContractFactory(proxyArt.abi, proxyArt.bytecode, wallet)
+      .deploy(await singleton.getAddress(), { nonce: nonce++, gasLimit: 1_000_000 });
+    await proxy.waitForDeployment();
+    const addr = await proxy.getAddress();
+    const safe = new ethers.Contract(addr, art.abi, wallet);
     deployed[version] = addr;
     const onchainVersion = await safe.VERSION();
     if (onchainVersion !== version) throw new Error(`artifact for ${version} says VERSION() = ${onchainVersion}`);
-    if (version < '1.3.0') {
-      // Before 1.3.0 the domain separator is stored by setup(); the singleton accepts setup once.
-      const setup = art.abi.find((x) => x.name === 'setup');
-      const values = setup.inputs.map((inp) => {
-        if (inp.type === 'address[]') return [wallet.address];
-        if (inp.name === '_threshold') return 1;
-        if (inp.type.startsWith('uint')) return 0;
-        if (inp.type === 'address') return ethers.ZeroAddress;
-        if (inp.type === 'bytes') return '0x';
-        throw new Error(`setup input ${inp.type}`);
-      });
-      const tx = await safe.setup(...values, { nonce: nonce++, gasLimit: 1_000_000 });
-      await tx.wait();
-    }
+    const setup = art.abi.find((x) => x.name === 'setup');
+    const values = setup.inputs.map((inp) => {
+      if (inp.type === 'address[]') return [wallet.address];
+      if (inp.name === '_threshold') return 1;
+      if (inp.type.startsWith('uint')) return 0;
+      if (inp.type === 'address') return ethers.ZeroAddress;
+      if (inp.type === 'bytes') return '0x';
+      throw new Error(`setup input ${inp.type}`);
+    });
+    await (await safe.setup(...values, { nonce: nonce++, gasLimit: 1_000_000 })).wait();
     const domainHash = await safe.domainSeparator();
     for (let i = 0; i < count; i++) {
       const t = randomTx();
@@ -152,7 +161,7 @@ async function main() {
         if (!listed || listed.safeTxHash !== v.safeTxHash) { console.error(`cli ${version}: hashes list wrong`); failed = true; }
       }
     }
-    // --rpc: the 1.1.1 singleton after setup has one owner (our wallet), threshold 1, nonce 0.
+    // --rpc: each deployed Safe has one owner (our wallet), threshold 1 and nonce 0.
     const r = spawnSync(args.cli, ['safe-check', '--json', '--rpc', url, '--safe', deployed['1.1.1'],
       '--to', wallet.address, '--value', '1'], { encoding: 'utf8' });
     if (r.status === 3 || r.status === null) { console.error(`cli --rpc: ${r.stderr}`); failed = true; }

@@ -380,7 +380,8 @@ void dispatch_result(element r, const SourceRef& src, const std::string& at, Res
     fail(src, path(at, std::size_t{0}), "unknown kind of document: expected receipts, block traces or blocks");
 }
 
-bool is_envelope(object o) { return has_key(o, "jsonrpc") || (has_key(o, "id") && (has_key(o, "result") || has_key(o, "error"))); }
+/// A JSON-RPC response (some tools save only {"result": …}); no result object has these keys.
+bool is_envelope(object o) { return has_key(o, "jsonrpc") || has_key(o, "result") || (has_key(o, "id") && has_key(o, "error")); }
 
 void dispatch_document(element doc, const SourceRef& src, ResponseSink& sink) {
     object o;
@@ -400,7 +401,8 @@ void dispatch_document(element doc, const SourceRef& src, ResponseSink& sink) {
     if (doc.get(o) == simdjson::SUCCESS && is_envelope(o)) return one(o, "");
     if (doc.get(a) == simdjson::SUCCESS && a.size() > 0) {
         object first;
-        if ((*a.begin()).get(first) == simdjson::SUCCESS && is_envelope(first)) {  // batch response
+        // A batch response: its elements carry "jsonrpc"/"id" (callTracer elements {txHash, result} do not).
+        if ((*a.begin()).get(first) == simdjson::SUCCESS && (has_key(first, "jsonrpc") || has_key(first, "id"))) {
             std::size_t i = 0;
             for (element e : a) {
                 std::string at = path("", i++);

@@ -1,0 +1,169 @@
+// Response shapes (envelope, bare, JSON lines, batch) and bad input: each error names the file,
+// the record and the field.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "fixture_util.hpp"
+
+using namespace chainward;
+using namespace chainward::eth;
+using ::testing::HasSubstr;
+
+namespace {
+
+const char* kBlock = R"({"number":"0x10","hash":"0x1111111111111111111111111111111111111111111111111111111111111111",
+"parentHash":"0x2222222222222222222222222222222222222222222222222222222222222222","timestamp":"0x5",
+"miner":"0x00000000000000000000000000000000000000aa","baseFeePerGas":"0x7","transactions":[
+{"hash":"0x3333333333333333333333333333333333333333333333333333333333333333","transactionIndex":"0x0","blockNumber":"0x10",
+"from":"0x00000000000000000000000000000000000000b1","to":"0x00000000000000000000000000000000000000b2","value":"0x64","gasPrice":"0xa"}],
+"withdrawals":[{"index":"0x0","validatorIndex":"0x1","address":"0x00000000000000000000000000000000000000c1","amount":"0x3"}]})";
+
+const char* kReceipts = R"([{"transactionHash":"0x3333333333333333333333333333333333333333333333333333333333333333",
+"transactionIndex":"0x0","blockNumber":"0x10","blockHash":"0x1111111111111111111111111111111111111111111111111111111111111111",
+"status":"0x1","gasUsed":"0x2","cumulativeGasUsed":"0x2","effectiveGasPrice":"0xa","contractAddress":null,"logs":[]}])";
+
+std::string envelope(const std::string& result, int id = 1) {
+    return R"({"jsonrpc":"2.0","id":)" + std::to_string(id) + R"(,"result":)" + result + "}";
+}
+
+std::string error_of(const std::string& json) {
+    BlockAssembler a;
+    try {
+        parse_responses(json, "in.json", a);
+        a.take_ready(true, std::nullopt);
+    } catch (const InputError& e) {
+        return e.what();
+    }
+    return "";
+}
+
+std::vector<Transfer> extract_all(const std::string& json) {
+    BlockAssembler a;
+    parse_responses(json, "in.json", a);
+    std::vector<Transfer> out;
+    for (auto& b : a.take_ready(true, std::nullopt)) {
+        auto t = extract_transfers(b, {});
+        out.insert(out.end(), t.begin(), t.end());
+    }
+    return out;
+}
+
+std::string replace(std::string s, const std::string& from, const std::string& to) {
+    auto at = s.find(from);
+    EXPECT_NE(at, std::string::npos) << from;
+    return s.replace(at, from.size(), to);
+}
+
+}  // namespace
+
+TEST(Shapes, EnvelopeBareJsonLinesAndBatchGiveTheSameTransfers) {
+    auto a = extract_all(envelope(kBlock) + "\n" + envelope(kReceipts, 2));
+    auto b = extract_all(std::string(kBlock) + "\n" + kReceipts);
+    auto c = extract_all("[" + envelope(kBlock) + "," + envelope(kReceipts, 2) + "]");
+    auto d = extract_all(envelope(kReceipts, 2) + "\n" + envelope(kBlock));  // receipts first
+    ASSERT_EQ(a.size(), 4u);  // value, fee priority part, burnt base fee, withdrawal
+    EXPECT_EQ(a, b);
+    EXPECT_EQ(a, c);
+    EXPECT_EQ(a, d);
+    EXPECT_EQ(a[0].kind, TransferKind::Call);
+    EXPECT_EQ(a[0].amount, 100);
+    EXPECT_EQ(a[1].kind, TransferKind::Fee);
+    EXPECT_EQ(a[1].amount, 2 * (10 - 7));
+    EXPECT_EQ(a[2].kind, TransferKind::Burn);
+    EXPECT_EQ(a[2].amount, 2 * 7);
+    EXPECT_FALSE(a[2].to);
+    EXPECT_EQ(a[3].kind, TransferKind::Withdrawal);
+    EXPECT_EQ(a[3].amount, U256(3) * 1000000000u);
+    EXPECT_EQ(a[3].tx_index, kBlockLevelTx);
+}
+
+TEST(Shapes, FailedTransactionPaysItsFeeButMovesNoValue) {
+    auto t = extract_all(std::string(kBlock) + "\n" + replace(kReceipts, R"("status":"0x1")", R"("status":"0x0")"));
+    ASSERT_EQ(t.size(), 3u);
+    EXPECT_EQ(t[0].kind, TransferKind::Fee);
+    EXPECT_EQ(t[1].kind, TransferKind::Burn);
+}
+
+TEST(BadInput, MalformedJsonNamesTheFile) {
+    EXPECT_THAT(error_of(std::string(kBlock).substr(0, 100)), HasSubstr("in.json"));
+    EXPECT_THAT(error_of("{\"jsonrpc\":\"2.0\",\"result\": [1,2,}"), HasSubstr("malformed JSON"));
+}
+
+TEST(BadInput, MissingFieldIsNamed) {
+    std::string e = error_of(replace(kBlock, R"("from":"0x00000000000000000000000000000000000000b1",)", ""));
+    EXPECT_THAT(e, HasSubstr("in.json: record 1: transactions[0].from: missing field"));
+}
+
+TEST(BadInput, WrongHexLengthIsNamed) {
+    std::string e = error_of(replace(kBlock, "0x00000000000000000000000000000000000000b2", "0x00b2"));
+    EXPECT_THAT(e, HasSubstr("transactions[0].to"));
+    EXPECT_THAT(e, HasSubstr("40 hex digits"));
+}
+
+TEST(BadInput, OutOfRangeNumberIsNamed) {
+    std::string e = error_of(replace(kBlock, R"("value":"0x64")", R"("value":"0x1)" + std::string(64, '0') + "\""));
+    EXPECT_THAT(e, HasSubstr("transactions[0].value: quantity out of range"));
+    e = error_of(replace(kBlock, R"("number":"0x10")", R"("number":"0x10000000000000000")"));
+    EXPECT_THAT(e, HasSubstr("number: quantity out of range"));
+}
+
+TEST(BadInput, ReceiptOfAnotherBlock) {
+    std::string other = replace(kReceipts, "0x1111111111111111111111111111111111111111111111111111111111111111",
+                                "0x9999999999999999999999999999999999999999999999999999999999999999");
+    EXPECT_THAT(error_of(std::string(kBlock) + "\n" + other), HasSubstr("does not belong to block 16"));
+}
+
+TEST(BadInput, MissingReceiptIsNamed) {
+    EXPECT_THAT(error_of(kBlock), HasSubstr("no receipt for transaction 0"));
+}
+
+TEST(BadInput, WrongKindOfFile) {
+    EXPECT_THAT(error_of(R"({"name":"not a node response"})"), HasSubstr("unknown kind of document"));
+    EXPECT_THAT(error_of(R"(address,entity,category)"), HasSubstr("malformed JSON"));
+}
+
+TEST(BadInput, NodeErrorIsReported) {
+    EXPECT_THAT(error_of(R"({"jsonrpc":"2.0","id":1,"error":{"code":-32000,"message":"header not found"}})"),
+                HasSubstr("the node returned an error: header not found"));
+}
+
+TEST(Traces, FailedInnerFrameMovesNothingBelowIt) {
+    const char* traces = R"([{"txHash":"0x3333333333333333333333333333333333333333333333333333333333333333","result":
+      {"type":"CALL","from":"0x00000000000000000000000000000000000000b1","to":"0x00000000000000000000000000000000000000b2","value":"0x64",
+       "calls":[{"type":"CALL","from":"0x00000000000000000000000000000000000000b2","to":"0x00000000000000000000000000000000000000b3","value":"0x5",
+                 "error":"execution reverted","calls":[{"type":"CALL","from":"0x00000000000000000000000000000000000000b3",
+                 "to":"0x00000000000000000000000000000000000000b4","value":"0x1"}]},
+                {"type":"DELEGATECALL","from":"0x00000000000000000000000000000000000000b2","to":"0x00000000000000000000000000000000000000b5","value":"0x64"},
+                {"type":"CALL","from":"0x00000000000000000000000000000000000000b2","to":"0x00000000000000000000000000000000000000b6","value":"0x7"}]}}])";
+    auto t = extract_all(std::string(kBlock) + "\n" + kReceipts + "\n" + traces);
+    std::vector<std::string> internal;
+    for (const auto& x : t)
+        if (x.kind == TransferKind::Internal) internal.push_back(x.to->hex() + ":" + x.amount.str() + "@" + std::to_string(x.ref));
+    // Only the last inner call moved value; its frame ordinal counts the skipped frames.
+    EXPECT_EQ(internal, std::vector<std::string>{"0x00000000000000000000000000000000000000b6:7@4"});
+    EXPECT_EQ(t[0].kind, TransferKind::Call);  // the top frame is the transaction's own value, once
+    EXPECT_EQ(std::count_if(t.begin(), t.end(), [](auto& x) { return x.kind == TransferKind::Call; }), 1);
+}
+
+TEST(Logs, Erc1155AndWethWraps) {
+    auto word = [](std::string hex) { return std::string(64 - hex.size(), '0') + hex; };
+    std::string b1 = word("b1"), b2 = word("b2");
+    Hash32 single = keccak256("TransferSingle(address,address,address,uint256,uint256)");
+    Hash32 batch = keccak256("TransferBatch(address,address,address,uint256[],uint256[])");
+    Hash32 dep = keccak256("Deposit(address,uint256)");
+    std::string weth = "0xc02aaa39b223fe8d0a0e5c4f27ead9083c756cc2";
+    std::string logs = R"([{"address":"0x00000000000000000000000000000000000000e1","topics":[")" + single.hex() + R"(","0x)" + b1 +
+                       R"(","0x)" + b1 + R"(","0x)" + b2 + R"("],"data":"0x)" + word("9") + word("2") + R"(","logIndex":"0x0"},
+      {"address":"0x00000000000000000000000000000000000000e1","topics":[")" + batch.hex() + R"(","0x)" + b1 + R"(","0x)" + b1 +
+                       R"(","0x)" + b2 + R"("],"data":"0x)" + word("40") + word("a0") + word("2") + word("5") + word("6") + word("2") +
+                       word("1") + word("3") + R"(","logIndex":"0x1"},
+      {"address":")" + weth + R"(","topics":[")" + dep.hex() + R"(","0x)" + b1 + R"("],"data":"0x)" + word("64") +
+                       R"(","logIndex":"0x2"}])";
+    auto t = extract_all(std::string(kBlock) + "\n" + replace(kReceipts, R"("logs":[])", R"("logs":)" + logs));
+    std::vector<std::string> got;
+    for (const auto& x : t)
+        if (x.kind == TransferKind::Multi || x.kind == TransferKind::Wrap)
+            got.push_back(std::string(kind_name(x.kind)) + " " + (x.from ? x.from->hex().substr(40) : "none") + ">" + x.to->hex().substr(40) +
+                          " #" + x.asset.token_id.str() + " " + x.amount.str());
+    EXPECT_EQ(got, (std::vector<std::string>{"erc1155 b1>b2 #9 2", "erc1155 b1>b2 #5 1", "erc1155 b1>b2 #6 3", "wrap none>b1 #0 100"}));
+}

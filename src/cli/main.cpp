@@ -28,6 +28,7 @@ int main(int argc, char** argv) {
     cli::add_rollback_command(app);
     cli::add_compact_command(app);
     cli::add_safe_check_command(app);
+    cli::add_simulate_command(app);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

@@ -188,10 +188,14 @@ std::unique_ptr<TransferStore> TransferStore::open(const fs::path& dir, Mode mod
         if (mode == Mode::ReadOnly) throw StoreError("no store at " + dir.string() + " (run chainward ingest first)");
         fs::create_directories(dir);
     }
-    s.lock_fd = ::open((dir / "LOCK").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-    if (s.lock_fd < 0) throw StoreError("cannot open " + (dir / "LOCK").string() + ": " + std::strerror(errno));
-    if (::flock(s.lock_fd, (mode == Mode::ReadWrite ? LOCK_EX : LOCK_SH) | LOCK_NB) != 0)
-        throw StoreError("store " + dir.string() + " is in use by another chainward process (writer holds its lock)");
+    // One writer at a time; readers take no lock: they see the manifest they opened, and
+    // segments are immutable (a merged-away segment stays mapped until the reader closes).
+    if (mode == Mode::ReadWrite) {
+        s.lock_fd = ::open((dir / "LOCK").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+        if (s.lock_fd < 0) throw StoreError("cannot open " + (dir / "LOCK").string() + ": " + std::strerror(errno));
+        if (::flock(s.lock_fd, LOCK_EX | LOCK_NB) != 0)
+            throw StoreError("store " + dir.string() + " is being written by another chainward process");
+    }
 
     if (!exists) {
         // A fresh store: the native asset is id 0.

@@ -1,0 +1,225 @@
+// TransferStore: exact round trips, adjacency order, merges, rollback and crash leftovers.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <random>
+
+#include "store/store.hpp"
+
+using namespace chainward;
+using namespace chainward::store;
+namespace fs = std::filesystem;
+
+namespace {
+
+struct TempDir {
+    fs::path p;
+    TempDir() : p(fs::temp_directory_path() / ("cw-store-" + std::to_string(::getpid()) + "-" + std::to_string(counter++))) {
+        fs::remove_all(p);
+    }
+    ~TempDir() { fs::remove_all(p); }
+    static inline int counter = 0;
+};
+
+Address addr(std::uint32_t i) {
+    Address a;
+    a.b[0] = 0xaa;
+    a.b[16] = static_cast<std::uint8_t>(i >> 24);
+    a.b[17] = static_cast<std::uint8_t>(i >> 16);
+    a.b[18] = static_cast<std::uint8_t>(i >> 8);
+    a.b[19] = static_cast<std::uint8_t>(i);
+    return a;
+}
+
+/// Random blocks with transfers of every shape, including amounts that need each encoding.
+std::vector<BlockInput> random_blocks(std::uint64_t first, std::uint64_t last, std::uint32_t seed) {
+    std::mt19937_64 r(seed);
+    std::vector<BlockInput> out;
+    const U256 amounts[] = {0, 1, U256(~0ull), U256(~0ull) + 1, U256("1000000000000000000000000"),
+                            ~U256(0), U256("123456789012345678901234567890123"), U256(1) << 200};
+    for (auto n = first; n <= last; ++n) {
+        BlockInput b;
+        b.block.number = n;
+        b.block.timestamp = 1000 + n;
+        b.block.hash.b[0] = static_cast<std::uint8_t>(seed);
+        b.block.hash.b[31] = static_cast<std::uint8_t>(n);
+        b.block.hash.b[30] = static_cast<std::uint8_t>(n >> 8);
+        std::uint32_t txs = static_cast<std::uint32_t>(r() % 5);
+        for (std::uint32_t tx = 0; tx <= txs; ++tx) {
+            std::uint32_t per = 1 + static_cast<std::uint32_t>(r() % 4);
+            for (std::uint32_t s = 0; s < per; ++s) {
+                Transfer t;
+                t.block = n;
+                t.tx_index = tx == txs ? kBlockLevelTx : tx;
+                t.seq = s;
+                t.kind = static_cast<TransferKind>(r() % 14);
+                t.ref = static_cast<std::uint32_t>(r() % 100);
+                if (r() % 8) t.from = addr(static_cast<std::uint32_t>(r() % 50));
+                if (r() % 8) t.to = addr(static_cast<std::uint32_t>(r() % 50));
+                switch (r() % 4) {
+                    case 0: break;
+                    case 1: t.asset = {AssetType::Erc20, addr(1000 + r() % 3), 0}; break;
+                    case 2: t.asset = {AssetType::Erc721, addr(2000), U256(r() % 5)}; break;
+                    default: t.asset = {AssetType::Erc1155, addr(3000), ~U256(0) - r() % 2}; break;
+                }
+                t.amount = amounts[r() % std::size(amounts)] + (r() % 2 ? U256(r()) : U256(0));
+                if (t.tx_index != kBlockLevelTx) t.tx_hash.b[0] = static_cast<std::uint8_t>(tx + 1), t.tx_hash.b[1] = static_cast<std::uint8_t>(n);
+                b.transfers.push_back(t);
+            }
+        }
+        out.push_back(std::move(b));
+    }
+    return out;
+}
+
+std::vector<Transfer> all(const TransferStore& st) {
+    std::vector<Transfer> out;
+    st.scan([&](const TransferRef& r) {
+        out.push_back(st.resolve(r));
+        return true;
+    });
+    return out;
+}
+
+std::vector<Transfer> flatten(const std::vector<BlockInput>& bs) {
+    std::vector<Transfer> out;
+    for (const auto& b : bs) out.insert(out.end(), b.transfers.begin(), b.transfers.end());
+    return out;
+}
+
+}  // namespace
+
+TEST(Store, RoundTripIsExactAcrossBatchesAndReopen) {
+    TempDir d;
+    auto blocks = random_blocks(10, 209, 7);
+    {
+        auto st = TransferStore::open(d.p, TransferStore::Mode::ReadWrite);
+        for (std::size_t i = 0; i < blocks.size(); i += 13)
+            st->append(std::span(blocks).subspan(i, std::min<std::size_t>(13, blocks.size() - i)));
+        EXPECT_EQ(all(*st), flatten(blocks));
+        EXPECT_LT(st->stats().segments, 8u);  // merged as it grew (binary-counter policy)
+    }
+    auto ro = TransferStore::open(d.p, TransferStore::Mode::ReadOnly);
+    EXPECT_EQ(all(*ro), flatten(blocks));
+    EXPECT_EQ(ro->last_block(), 209u);
+    EXPECT_EQ(ro->block(57)->hash, blocks[47].block.hash);
+    EXPECT_FALSE(ro->block(9));
+}
+
+TEST(Store, AdjacencyGivesEachAddressItsTransfersInChainOrder) {
+    TempDir d;
+    auto blocks = random_blocks(1, 120, 11);
+    auto st = TransferStore::open(d.p, TransferStore::Mode::ReadWrite);
+    for (std::size_t i = 0; i < blocks.size(); i += 20) st->append(std::span(blocks).subspan(i, 20));
+    auto everything = flatten(blocks);
+    for (std::uint32_t a = 0; a < 50; ++a) {
+        auto id = st->find_address(addr(a));
+        std::vector<Transfer> want_out, want_in, want_both, got_out, got_in, got_both;
+        for (const auto& t : everything) {
+            bool o = t.from == addr(a), i = t.to == addr(a);
+            if (o) want_out.push_back(t);
+            if (i) want_in.push_back(t);
+            if (o || i) want_both.push_back(t);
+        }
+        if (!id) {
+            EXPECT_TRUE(want_both.empty());
+            continue;
+        }
+        auto collect = [&](Direction dir, std::vector<Transfer>& v) {
+            st->for_each_of(*id, dir, [&](const TransferRef& r) {
+                v.push_back(st->resolve(r));
+                return true;
+            });
+        };
+        collect(Direction::Out, got_out);
+        collect(Direction::In, got_in);
+        collect(Direction::Both, got_both);
+        EXPECT_EQ(got_out, want_out);
+        EXPECT_EQ(got_in, want_in);
+        EXPECT_EQ(got_both, want_both);
+    }
+}
+
+TEST(Store, CompactKeepsContentAndRollbackCutsExactly) {
+    TempDir d;
+    auto blocks = random_blocks(1, 150, 3);
+    auto st = TransferStore::open(d.p, TransferStore::Mode::ReadWrite);
+    for (std::size_t i = 0; i < blocks.size(); i += 10) st->append(std::span(blocks).subspan(i, 10));
+    Hash32 before = st->content_hash();
+    st->compact();
+    EXPECT_EQ(st->stats().segments, 1u);
+    EXPECT_EQ(st->content_hash(), before);
+
+    st->rollback_to(97);
+    EXPECT_EQ(st->last_block(), 97u);
+    EXPECT_EQ(all(*st), flatten(std::vector<BlockInput>(blocks.begin(), blocks.begin() + 97)));
+    // The alternative chain continues from 98.
+    auto alt = random_blocks(98, 160, 99);
+    st->append(alt);
+    auto want = flatten(std::vector<BlockInput>(blocks.begin(), blocks.begin() + 97));
+    auto more = flatten(alt);
+    want.insert(want.end(), more.begin(), more.end());
+    EXPECT_EQ(all(*st), want);
+}
+
+TEST(Store, RejectsGapsAndStaysIntact) {
+    TempDir d;
+    auto st = TransferStore::open(d.p, TransferStore::Mode::ReadWrite);
+    st->append(random_blocks(1, 5, 1));
+    Hash32 h = st->content_hash();
+    auto gap = random_blocks(7, 8, 1);
+    EXPECT_THROW(st->append(gap), StoreError);
+    EXPECT_EQ(st->content_hash(), h);
+    EXPECT_EQ(st->address_count(), TransferStore::open(d.p, TransferStore::Mode::ReadOnly)->address_count());
+}
+
+TEST(Store, DiscardsLeftoversOfACrashedWriter) {
+    TempDir d;
+    auto blocks = random_blocks(1, 40, 5);
+    Hash32 h;
+    std::uint32_t addresses;
+    {
+        auto st = TransferStore::open(d.p, TransferStore::Mode::ReadWrite);
+        st->append(blocks);
+        h = st->content_hash();
+        addresses = st->address_count();
+    }
+    // What a writer killed mid-batch leaves: a half-written segment, dictionary bytes past the
+    // committed count, a temporary manifest.
+    fs::create_directory(d.p / "seg-99999999");
+    std::ofstream(d.p / "seg-99999999" / "t_from.u32") << "garbage";
+    std::ofstream(d.p / "addresses.bin", std::ios::app) << std::string(20 * 3, 'x');
+    std::ofstream(d.p / "MANIFEST.json.tmp") << "{";
+    {
+        auto st = TransferStore::open(d.p, TransferStore::Mode::ReadWrite);
+        EXPECT_EQ(st->content_hash(), h);
+        EXPECT_EQ(st->address_count(), addresses);
+        EXPECT_FALSE(fs::exists(d.p / "seg-99999999"));
+        EXPECT_EQ(fs::file_size(d.p / "addresses.bin"), 20u * addresses);
+        st->append(random_blocks(41, 45, 5));  // and it goes on
+        EXPECT_EQ(st->last_block(), 45u);
+    }
+}
+
+TEST(Store, OneWriterAtATime) {
+    TempDir d;
+    auto w = TransferStore::open(d.p, TransferStore::Mode::ReadWrite);
+    EXPECT_THROW(TransferStore::open(d.p, TransferStore::Mode::ReadWrite), StoreError);
+    EXPECT_NO_THROW(TransferStore::open(d.p, TransferStore::Mode::ReadOnly));
+}
+
+TEST(Store, RefusesAnotherFormatVersion) {
+    TempDir d;
+    { TransferStore::open(d.p, TransferStore::Mode::ReadWrite); }
+    std::ifstream in(d.p / "MANIFEST.json");
+    std::string m((std::istreambuf_iterator<char>(in)), {});
+    m.replace(m.find("\"version\": 1"), 12, "\"version\": 9");
+    std::ofstream(d.p / "MANIFEST.json") << m;
+    try {
+        TransferStore::open(d.p, TransferStore::Mode::ReadOnly);
+        FAIL() << "opened a version-9 store";
+    } catch (const StoreError& e) {
+        EXPECT_NE(std::string(e.what()).find("version 9"), std::string::npos);
+    }
+}

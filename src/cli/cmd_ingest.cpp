@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "cli/commands.hpp"
+#include "eth/etl_csv.hpp"
 #include "eth/rpc.hpp"
 #include "ingest/ingest.hpp"
 
@@ -12,7 +13,7 @@ namespace chainward::cli {
 namespace {
 
 struct IngestArgs {
-    std::string data_dir, rpc, genesis;
+    std::string data_dir, rpc, genesis, etl;
     std::vector<std::string> paths;
     std::uint64_t from = 0, to = 0, chain_id = 0;
     bool has_to = false, no_traces = false, quiet = false;
@@ -52,8 +53,8 @@ private:
 };
 
 void run_ingest(const IngestArgs& a) {
-    if (a.rpc.empty() && a.paths.empty()) throw InputError("give files or directories to ingest, or --rpc URL");
-    if (!a.rpc.empty() && !a.paths.empty()) throw InputError("give either files or --rpc, not both");
+    if (a.rpc.empty() && a.paths.empty() && a.etl.empty()) throw InputError("give files or directories to ingest, or --rpc URL");
+    if (!a.rpc.empty() && (!a.paths.empty() || !a.etl.empty())) throw InputError("give either files or --rpc, not both");
     ingest::IngestOptions opt;
     opt.batch_transfers = a.batch;
     opt.extract.chain_id = a.chain_id;
@@ -92,7 +93,11 @@ void run_ingest(const IngestArgs& a) {
         return;
     }
     std::vector<std::filesystem::path> paths(a.paths.begin(), a.paths.end());
-    ing.ingest_paths(paths);
+    std::vector<std::filesystem::path> etl_dirs;  // --etl, or a folder holding blockchain-etl tables
+    if (!a.etl.empty()) etl_dirs.push_back(a.etl);
+    std::erase_if(paths, [&](const auto& p) { return eth::looks_like_etl_dir(p) && (etl_dirs.push_back(p), true); });
+    if (!paths.empty()) ing.ingest_paths(paths);
+    for (const auto& d : etl_dirs) ing.ingest_etl_dir(d);
     progress.done();
     const auto& r = ing.report();
     double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -108,6 +113,7 @@ void add_ingest_command(CLI::App& app) {
     auto* cmd = app.add_subcommand("ingest", "Ingest node JSON-RPC responses (files, folders) or a live node into the store");
     add_data_dir_option(*cmd, a->data_dir);
     cmd->add_option("paths", a->paths, "files or folders of JSON-RPC responses (.json, .jsonl)");
+    cmd->add_option("--etl", a->etl, "folder of blockchain-etl CSV exports (blocks, transactions, receipts, logs or token_transfers, traces)");
     cmd->add_option("--rpc", a->rpc, "JSON-RPC endpoint of a node, e.g. http://127.0.0.1:8545");
     cmd->add_option("--from", a->from, "first block to fetch with --rpc (default 0)");
     cmd->add_option("--to", a->to, "last block to fetch with --rpc (default: the node's head)")->each([a](const std::string&) { a->has_to = true; });

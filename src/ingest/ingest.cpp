@@ -1,5 +1,7 @@
 #include "ingest/ingest.hpp"
 
+#include "eth/etl_csv.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -179,6 +181,31 @@ void Ingestor::commit() {
     batch_.clear();
     batch_transfers_ = 0;
     report_.batches++;
+    if (progress_) progress_(report_, bytes_total_);
+}
+
+// ---- blockchain-etl CSV exports ---------------------------------------------------------------
+
+void Ingestor::ingest_etl_dir(const fs::path& dir) {
+    auto files = eth::find_etl_files(dir);
+    std::uint64_t bytes = 0;
+    for (const auto& f : files.all()) bytes += fs::file_size(f);
+    bytes_total_ += bytes;
+    auto rep = eth::read_etl(files, assembler_, [&] { flush(false); });
+    report_.files += files.all().size();
+    report_.bytes_read += bytes;
+    flush(true);
+    if (rep.token_transfers_ignored)
+        report_.notes.push_back("both logs and token_transfers tables given: token transfers come from the logs; token_transfers was not read");
+    if (rep.logs_from_token_transfers)
+        report_.notes.push_back("no logs table: token transfers come from token_transfers as ERC-20 Transfer events "
+                                "(ERC-721 transfers in it count as amounts; ERC-1155 and WETH events are not in it)");
+    if (rep.skipped_trace_rows)
+        report_.notes.push_back(fmt::format("{} genesis/daofork trace rows skipped (opening balances come from --genesis; "
+                                            "the DAO fork's state change is not recorded)", rep.skipped_trace_rows));
+    if (rep.blocks_with_unknown_uncles && opt_.extract.chain_id == 1)
+        report_.notes.push_back(fmt::format("{} blocks have uncles but no reward rows in traces: their miner reward lacks "
+                                            "the uncle-inclusion bonus (blocks.csv has no uncle count)", rep.blocks_with_unknown_uncles));
     if (progress_) progress_(report_, bytes_total_);
 }
 

@@ -39,6 +39,9 @@ public:
     /// Files or directories (searched recursively; JSON files in name order with numbers compared
     /// by value). Throws InputError for bad input; batches committed before stay stored.
     void ingest_paths(const std::vector<std::filesystem::path>& paths);
+    /// A folder of blockchain-etl CSV exports (eth/etl_csv.hpp): blocks, transactions and
+    /// receipts tables, optionally logs or token_transfers, and traces. Throws InputError.
+    void ingest_etl_dir(const std::filesystem::path& dir);
     /// Feeds one response body (used by the node source).
     void ingest_response(std::string_view json, const std::string& source_name);
     /// Commits what is complete; at end of input everything must be.

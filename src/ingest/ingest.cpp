@@ -41,7 +41,9 @@ Ingestor::Ingestor(store::TransferStore& store, IngestOptions opt, ProgressFn pr
     }
     if (opt_.genesis) {
         if (next_) {
-            if (*next_ != 1 || !prev_hash_->is_zero())
+            // Resuming a store that began with these opening balances is fine.
+            auto b0 = store_.block(0);
+            if (!b0)
                 throw InputError(opt_.genesis->string() + ": opening balances apply only to an empty store");
         } else {
             genesis_pending_ = true;
@@ -87,9 +89,11 @@ void Ingestor::ingest_response(std::string_view json, const std::string& source_
 void Ingestor::flush(bool end_of_input) {
     for (auto& b : assembler_.take_ready(end_of_input, next_)) accept(std::move(b));
     if (end_of_input) {
-        if (auto p = assembler_.first_pending())
+        if (auto p = assembler_.first_pending()) {
+            commit();  // what precedes the gap is whole and valid: keep it
             throw InputError(fmt::format("the input has no block {} (gap before block {}): nothing after the gap was stored",
                                          next_ ? *next_ : *p, *p));
+        }
         if (genesis_pending_) {  // only the opening balances were given
             apply_genesis_if_needed(std::nullopt);
         }

@@ -2,6 +2,7 @@
 // Exit codes: 0 nothing above info, 1 warnings, 2 critical findings, 3 input error.
 #include <fmt/core.h>
 
+#include <algorithm>
 #include <fstream>
 #include <iostream>
 #include <iterator>
@@ -44,6 +45,7 @@ struct Flags {
         nonce, signatures, expect_to, expect_value;
     std::vector<std::string> allow_delegate, allow_spender;
     bool json = false;
+    bool simulate = false;
 };
 
 std::string read_input(const std::string& file) {
@@ -111,7 +113,17 @@ void run(const Flags& f) {
                     p.has_nonce = true;
                 }
     }
+    if (f.simulate && f.rpc.empty()) throw InputError("--simulate needs --rpc");
     safe::CheckReport report = safe::check(std::move(proposals), o);
+    if (f.simulate) {
+        for (std::size_t i = 0; i < report.proposals.size(); ++i) {
+            const auto& p = report.proposals[i].proposal;
+            auto sim = safe::simulate(f.rpc, *p.safe, p.tx);
+            for (auto& x : safe::simulation_findings(sim, i)) report.findings.push_back(std::move(x));
+        }
+        std::stable_sort(report.findings.begin(), report.findings.end(),
+                         [](const auto& a, const auto& b) { return a.severity > b.severity; });
+    }
     if (f.json) fmt::print("{}", safe::report_json(report));
     else fmt::print("{}", safe::report_text(report));
     std::fflush(stdout);
@@ -153,6 +165,8 @@ void add_safe_check_command(CLI::App& app) {
         ->take_all();
     cmd->add_option("--allow-spender", flags->allow_spender, "trusted token spender")->take_all();
     cmd->add_flag("--json", flags->json, "JSON output");
+    cmd->add_flag("--simulate", flags->simulate,
+                  "with --rpc: run the call on the node (debug_traceCall) and report writes to the Safe's storage");
     cmd->callback([flags] {
         try {
             run(*flags);

@@ -256,6 +256,26 @@ std::string report_text(const CheckReport& report);
 /// node. Throws InputError when the node cannot be reached or answers malformed data.
 SafeState read_safe_state(const std::string& rpc_url, const Address& safe);
 
+/// State effect of a Safe transaction run on a node (simulate.cpp).
+struct SlotWrite {
+    Hash32 slot{};
+    Hash32 before{}, after{};
+    std::string meaning;  ///< "implementation (slot 0)", "threshold (slot 4)", … or empty
+};
+struct Simulation {
+    bool success = false;                ///< the inner call did not revert
+    std::vector<SlotWrite> safe_writes;  ///< storage writes to the Safe itself
+    std::optional<U256> balance_before, balance_after;  ///< the Safe's native balance
+};
+
+/// Runs `tx` as the Safe would (CALL or DELEGATECALL from the Safe's address, with its real
+/// storage and balance) through debug_traceCall with a code override that skips the signature
+/// check, and returns the storage writes to the Safe (prestateTracer diffMode). Needs a node
+/// that supports state overrides in debug_traceCall (anvil, geth). Throws InputError on RPC errors.
+Simulation simulate(const std::string& rpc_url, const Address& safe, const SafeTx& tx);
+/// Findings of a simulation (implementation change critical, other Safe slots warning).
+std::vector<Finding> simulation_findings(const Simulation& sim, std::size_t proposal);
+
 // ---- labels (labels.cpp) ---------------------------------------------------------------------
 
 /// Loads a CSV of risk labels (first column an address, the rest the label; a header line and

@@ -173,6 +173,24 @@ async function main() {
       if (!ok) { console.error(`cli --rpc read wrong: ${r.stdout}`); failed = true; }
       else console.log('cli --rpc: version, chain id, owners and nonce read from the node');
     }
+    // --simulate: a Bybit-style trojan whose every call writes slot 0 (the implementation).
+    const backdoor = '0xbdd077f651ebe7f7b3ce16fe5f2b025be2969516';
+    const runtime = '73' + backdoor.slice(2) + '60005500';
+    const creation = '0x60' + (runtime.length / 2).toString(16).padStart(2, '0') + '80600b6000396000f3' + runtime;
+    const sent = await wallet.sendTransaction({ data: creation, nonce: nonce++, gasLimit: 200000 });
+    const trojan = (await sent.wait()).contractAddress;
+    const transferData = '0xa9059cbb000000000000000000000000' + backdoor.slice(2) + '0'.repeat(64);
+    const simulateRun = (operation) => spawnSync(args.cli, ['safe-check', '--json', '--rpc', url, '--simulate',
+      '--safe', deployed['1.4.1'], '--to', trojan, '--data', transferData, '--operation', operation], { encoding: 'utf8' });
+    const evil = simulateRun('1');
+    const evilCodes = evil.status === 2 ? JSON.parse(evil.stdout).findings.map((f) => f.code) : [];
+    if (!evilCodes.includes('sim-implementation-change')) { console.error(`--simulate missed slot 0: ${evil.status} ${evil.stdout}${evil.stderr}`); failed = true; }
+    const plain = simulateRun('0');  // a CALL to the same contract writes its own storage, not the Safe's
+    const plainCodes = plain.status === 3 ? ['input error'] : JSON.parse(plain.stdout).findings.map((f) => f.code);
+    if (plainCodes.includes('sim-implementation-change') || plainCodes.includes('input error')) {
+      console.error(`--simulate CALL: ${plain.stdout}${plain.stderr}`); failed = true;
+    }
+    if (!failed) console.log('cli --simulate: DELEGATECALL into the trojan rewrites slot 0; CALL does not');
     console.log('cli samples checked');
   }
   stopAnvil();

@@ -21,7 +21,7 @@ cleanup() {
   local rc=$?
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-  if [[ $rc -ne 0 && -f $work/anvil.log ]]; then echo "--- anvil log (tail)"; tail -n 20 "$work/anvil.log"; fi
+  if [[ $rc -ne 0 && -s $work/anvil.log ]]; then echo "--- anvil log (tail)"; tail -n 20 "$work/anvil.log"; fi
   if [[ ${CHAINWARD_KEEP_WORK:-0} == 1 ]]; then echo "node_integration: work directory kept: $work"; else rm -rf "$work"; fi
 }
 trap cleanup EXIT

@@ -9,7 +9,7 @@ cmake --build build -j"$(nproc)" --target chainward
 data=$(mktemp -d /tmp/chainward-demo.XXXXXX)
 trap 'rm -rf "$data"' EXIT
 set -x
-build/chainward ingest --data-dir "$data" samples/mainnet-483920
+build/chainward ingest --data-dir "$data" --chain-id 1 samples/mainnet-483920
 build/chainward stats --data-dir "$data"
 build/chainward transfers --data-dir "$data" 0x1b63142628311395ceafeea5667e7c9026c862ca
 build/chainward balance --data-dir "$data" 0x1b63142628311395ceafeea5667e7c9026c862ca --asset 0xf4eced2f682ce333f96f2d8966c613ded8fc95dd

@@ -49,7 +49,7 @@ public:
 
 private:
     bool quiet_, tty_;
-    std::chrono::steady_clock::time_point start_, last_{};
+    std::chrono::steady_clock::time_point start_, last_ = start_;
 };
 
 void run_ingest(const IngestArgs& a) {

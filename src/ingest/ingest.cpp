@@ -42,8 +42,9 @@ Ingestor::Ingestor(store::TransferStore& store, IngestOptions opt, ProgressFn pr
     if (opt_.genesis) {
         if (next_) {
             // Resuming a store that began with these opening balances is fine.
-            auto b0 = store_.block(0);
-            if (!b0)
+            auto st = store_.stats();
+            auto b0 = store_.block(*st.first_block);
+            if (!b0 || (b0->number != 0 && !b0->hash.is_zero()))
                 throw InputError(opt_.genesis->string() + ": opening balances apply only to an empty store");
         } else {
             genesis_pending_ = true;
@@ -94,9 +95,7 @@ void Ingestor::flush(bool end_of_input) {
             throw InputError(fmt::format("the input has no block {} (gap before block {}): nothing after the gap was stored",
                                          next_ ? *next_ : *p, *p));
         }
-        if (genesis_pending_) {  // only the opening balances were given
-            apply_genesis_if_needed(std::nullopt);
-        }
+        if (genesis_pending_) apply_genesis_if_needed(std::nullopt, 0);  // only opening balances given
         commit();
         if (report_.blocks_without_traces)
             report_.notes.push_back(fmt::format(
@@ -108,23 +107,26 @@ void Ingestor::flush(bool end_of_input) {
     }
 }
 
-void Ingestor::apply_genesis_if_needed(std::optional<eth::BlockData*> block0) {
+void Ingestor::apply_genesis_if_needed(std::optional<eth::BlockData*> block0, std::uint64_t at) {
     if (!genesis_pending_) return;
     genesis_pending_ = false;
     auto alloc = eth::read_genesis_alloc(*opt_.genesis);
     store::BlockInput in;
+    in.block.number = at;  // opening balances stand as block `at` (0, or the block before the first)
     if (block0) {  // the node's block 0 carries the alloc as its block-level transfers
         in.block = {0, (*block0)->timestamp, (*block0)->hash, (*block0)->parent_hash};
     }
+    for (auto& t : alloc) t.block = in.block.number;
+    const std::uint64_t in_number = in.block.number;
     in.transfers = std::move(alloc);
     report_.transfers += in.transfers.size();
     batch_transfers_ += in.transfers.size();
     batch_.push_back(std::move(in));
-    next_ = 1;
+    next_ = in_number + 1;
     prev_hash_ = batch_.back().block.hash;
     report_.blocks_stored++;
-    report_.first_block = report_.first_block.value_or(0);
-    report_.last_block = 0;
+    report_.first_block = report_.first_block.value_or(in_number);
+    report_.last_block = in_number;
 }
 
 void Ingestor::accept(eth::BlockData&& b) {
@@ -136,7 +138,7 @@ void Ingestor::accept(eth::BlockData&& b) {
         else
             for (const auto& in : batch_)
                 if (in.block.number == b.number) have = in.block.hash;
-        if (have.is_zero() && b.number == 0) {  // opening balances stand in for block 0
+        if (have.is_zero() && b.number == store_.stats().first_block) {  // opening balances stand in for it
             report_.blocks_skipped++;
             return;
         }
@@ -149,10 +151,11 @@ void Ingestor::accept(eth::BlockData&& b) {
     }
     if (genesis_pending_) {
         if (b.number == 0) {
-            apply_genesis_if_needed(&b);
+            apply_genesis_if_needed(&b, 0);
             return;  // block 0 moves nothing besides the alloc
         }
-        apply_genesis_if_needed(std::nullopt);
+        // History starting mid-chain: the opening balances stand as the block before the first.
+        apply_genesis_if_needed(std::nullopt, b.number - 1);
     }
     if (next_ && b.number != *next_)
         throw InputError(fmt::format("{}: block {} does not follow the stored chain: block {} is missing", b.source,

@@ -51,7 +51,7 @@ public:
 private:
     void accept(eth::BlockData&& b);
     void commit();
-    void apply_genesis_if_needed(std::optional<eth::BlockData*> block0);
+    void apply_genesis_if_needed(std::optional<eth::BlockData*> block0, std::uint64_t at);
 
     store::TransferStore& store_;
     IngestOptions opt_;

@@ -149,3 +149,25 @@ TEST(Ingest, GenesisAllocGivesOpeningBalances) {
     // Resuming with the same genesis is fine; a store that has blocks cannot take another.
     EXPECT_NO_THROW(ingest_into(d.p / "store", {d.p / "chain"}, opt));
 }
+
+TEST(Ingest, OpeningBalancesForHistoryStartingMidChain) {
+    TempDir d;
+    write_chain(d.p / "chain", {.first = 500, .last = 510});
+    std::ofstream(d.p / "opening.json") << R"({"alloc":{"0x0000000000000000000000000000000000001005":{"balance":"0x3e8"}}})";
+    IngestOptions opt;
+    opt.genesis = d.p / "opening.json";
+    ingest_into(d.p / "store", {d.p / "chain"}, opt);
+    auto st = TransferStore::open(d.p / "store", TransferStore::Mode::ReadOnly);
+    EXPECT_EQ(st->stats().first_block, 499u);  // the opening balances stand as block 499
+    EXPECT_TRUE(st->block(499)->hash.is_zero());
+    EXPECT_EQ(st->last_block(), 510u);
+    std::vector<Transfer> opening;
+    st->scan([&](const store::TransferRef& r) {
+        if (r.block == 499) opening.push_back(st->resolve(r));
+        return r.block == 499;
+    });
+    ASSERT_EQ(opening.size(), 1u);
+    EXPECT_EQ(opening[0].kind, TransferKind::Genesis);
+    EXPECT_EQ(opening[0].amount, 1000);
+    EXPECT_NO_THROW(ingest_into(d.p / "store", {d.p / "chain"}, opt));  // resuming is fine
+}

@@ -58,7 +58,8 @@ node "$scenario" check "$url" "$work/touched.json" "$chainward" "$store"
 
 step "ingest again: idempotent"
 "$chainward" stats --json --hash --data-dir "$store" >"$work/stats1.json"
-"$chainward" ingest --rpc "$url" --from 0 --to "$head" --data-dir "$store" -q | tee "$work/ingest2.txt"
+# The very same command again, then a part of the range.
+"$chainward" ingest --rpc "$url" --from 0 --to "$head" --genesis "$work/genesis.json" --data-dir "$store" -q | tee "$work/ingest2.txt"
 "$chainward" ingest --rpc "$url" --from 5 --to 12 --data-dir "$store" -q | tee -a "$work/ingest2.txt"
 "$chainward" stats --json --hash --data-dir "$store" >"$work/stats2.json"
 for field in blocks transfers content_hash; do

@@ -9,15 +9,16 @@ out=${OUT:-$root/bench/out/ingest}
 mb=${MB:-1100}
 seed=${SEED:-1}
 data=$out/data-$mb-$seed
+expect=$out/expect-$mb-$seed.json  # beside the data: ingest reads every .json inside it
 
 cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release > /dev/null
 cmake --build "$build" -j1 --target chainward cw_bench_gen cw_bench_parse_only > /dev/null
 
-if [[ ! -f $data/expect.json ]]; then
-  rm -rf "$data"
+if [[ ! -f $expect || ! -d $data ]]; then
+  rm -rf "$data" && mkdir -p "$out"
   echo "generating ${mb} MB of node responses into $data" >&2
   "$build/bench/ingest/cw_bench_gen" "$data" --mb "$mb" --seed "$seed" > "$out/expect.tmp"
-  mv "$out/expect.tmp" "$data/expect.json"
+  mv "$out/expect.tmp" "$expect"
 fi
 
 echo "parse-only (simdjson DOM, files in memory)" >&2
@@ -33,7 +34,7 @@ t1=$(date +%s.%N)
 "$build/chainward" stats --data-dir "$store" --json > "$out/stats.json"
 du -sb "$store" | cut -f1 > "$out/du.txt"
 
-python3 - "$data/expect.json" "$out/parse.json" "$out/stats.json" "$out/time.txt" "$out/du.txt" "$t0" "$t1" <<'PY'
+python3 - "$expect" "$out/parse.json" "$out/stats.json" "$out/time.txt" "$out/du.txt" "$t0" "$t1" <<'PY'
 import json, re, sys
 expect, parse, stats = (json.load(open(p)) for p in sys.argv[1:4])
 rss_kb = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", open(sys.argv[4]).read()).group(1))

@@ -8,11 +8,30 @@
 namespace chainward {
 namespace {
 
+/// Hex digit values; 0xFF marks a non-digit (ingest decodes hundreds of MB of hex: no branches).
+constexpr std::array<std::uint8_t, 256> kHexValue = [] {
+    std::array<std::uint8_t, 256> t{};
+    for (auto& v : t) v = 0xFF;
+    for (int c = '0'; c <= '9'; ++c) t[c] = static_cast<std::uint8_t>(c - '0');
+    for (int c = 'a'; c <= 'f'; ++c) t[c] = static_cast<std::uint8_t>(c - 'a' + 10);
+    for (int c = 'A'; c <= 'F'; ++c) t[c] = static_cast<std::uint8_t>(c - 'A' + 10);
+    return t;
+}();
+
 int hex_digit(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
+    std::uint8_t v = kHexValue[static_cast<unsigned char>(c)];
+    return v == 0xFF ? -1 : v;
+}
+
+/// Decodes 2*n hex digits into out; false if any is not a digit.
+bool decode_hex(const char* h, std::size_t n, std::uint8_t* out) {
+    std::uint8_t bad = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+        std::uint8_t hi = kHexValue[static_cast<unsigned char>(h[2 * i])], lo = kHexValue[static_cast<unsigned char>(h[2 * i + 1])];
+        bad |= (hi | lo) & 0xF0;
+        out[i] = static_cast<std::uint8_t>(hi << 4 | lo);
+    }
+    return bad == 0;
 }
 
 std::string_view strip_0x(std::string_view s) {
@@ -28,11 +47,7 @@ void parse_fixed(std::string_view s, std::array<std::uint8_t, N>& out, const cha
     if (h.size() != 2 * N)
         throw std::invalid_argument(std::string(what) + " must have " + std::to_string(2 * N) +
                                     " hex digits, got " + std::to_string(h.size()));
-    for (std::size_t i = 0; i < N; ++i) {
-        int hi = hex_digit(h[2 * i]), lo = hex_digit(h[2 * i + 1]);
-        if (hi < 0 || lo < 0) throw std::invalid_argument(std::string("invalid hex digit in ") + what);
-        out[i] = static_cast<std::uint8_t>(hi << 4 | lo);
-    }
+    if (!decode_hex(h.data(), N, out.data())) throw std::invalid_argument(std::string("invalid hex digit in ") + what);
 }
 
 constexpr char kHex[] = "0123456789abcdef";
@@ -72,11 +87,7 @@ std::vector<std::uint8_t> parse_hex_bytes(std::string_view s) {
     auto h = strip_0x(s);
     if (h.size() % 2) throw std::invalid_argument("odd number of hex digits");
     std::vector<std::uint8_t> out(h.size() / 2);
-    for (std::size_t i = 0; i < out.size(); ++i) {
-        int hi = hex_digit(h[2 * i]), lo = hex_digit(h[2 * i + 1]);
-        if (hi < 0 || lo < 0) throw std::invalid_argument("invalid hex digit");
-        out[i] = static_cast<std::uint8_t>(hi << 4 | lo);
-    }
+    if (!decode_hex(h.data(), out.size(), out.data())) throw std::invalid_argument("invalid hex digit");
     return out;
 }
 
@@ -98,12 +109,16 @@ std::uint64_t parse_u64(std::string_view s) {
     if (has_0x(s)) {
         auto h = strip_0x(s);
         if (h.empty()) throw std::invalid_argument("empty hex quantity");
-        for (char c : h) {
-            int d = hex_digit(c);
-            if (d < 0) throw std::invalid_argument("invalid hex digit in quantity");
-            if (v >> 60) throw std::invalid_argument("quantity out of range (above 2^64-1)");
-            v = v << 4 | static_cast<unsigned>(d);
+        std::size_t start = 0;
+        while (start + 1 < h.size() && h[start] == '0') ++start;
+        if (h.size() - start > 16) throw std::invalid_argument("quantity out of range (above 2^64-1)");
+        std::uint8_t bad = 0;
+        for (std::size_t i = start; i < h.size(); ++i) {
+            std::uint8_t d = kHexValue[static_cast<unsigned char>(h[i])];
+            bad |= d;
+            v = v << 4 | (d & 15);
         }
+        if (bad & 0xF0) throw std::invalid_argument("invalid hex digit in quantity");
         return v;
     }
     auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
@@ -121,11 +136,19 @@ U256 parse_u256(std::string_view s) {
         std::size_t start = 0;
         while (start + 1 < h.size() && h[start] == '0') ++start;  // leading zeros are harmless
         if (h.size() - start > 64) throw std::invalid_argument("quantity out of range (above 2^256-1)");
-        for (std::size_t i = start; i < h.size(); ++i) {
-            int d = hex_digit(h[i]);
-            if (d < 0) throw std::invalid_argument("invalid hex digit in quantity");
-            v = (v << 4) | static_cast<unsigned>(d);
+        // Four 64-bit limbs from the right, then one multiprecision assembly.
+        std::uint64_t limb[4] = {0, 0, 0, 0};
+        std::uint8_t bad = 0;
+        for (std::size_t i = start, k = h.size() - start; i < h.size(); ++i) {
+            --k;  // digit position from the right
+            std::uint8_t d = kHexValue[static_cast<unsigned char>(h[i])];
+            bad |= d;
+            limb[k / 16] |= static_cast<std::uint64_t>(d & 15) << (4 * (k % 16));
         }
+        if (bad & 0xF0) throw std::invalid_argument("invalid hex digit in quantity");
+        if (!limb[1] && !limb[2] && !limb[3]) return U256(limb[0]);
+        v = limb[3];
+        for (int i = 2; i >= 0; --i) v = (v << 64) | limb[i];
         return v;
     }
     static const U256 kMaxDiv10 = (~U256(0)) / 10;

@@ -16,6 +16,8 @@
 
 namespace chainward::eth {
 
+/// A log as the extractor needs it. Logs of events that move no value are kept with their
+/// address and index only (topics and data empty): see is_value_event.
 struct LogData {
     Address address;
     std::vector<Hash32> topics;
@@ -188,6 +190,10 @@ struct ExtractStats {
 /// The transfers of one block, ordered by (tx index, seq); block-level ones last.
 std::vector<Transfer> extract_transfers(const BlockData& b, const ExtractOptions& opt,
                                         ExtractStats* stats = nullptr);
+
+/// True for the events extraction reads: ERC-20/721 Transfer, ERC-1155 TransferSingle/Batch,
+/// WETH Deposit/Withdrawal.
+bool is_value_event(const Hash32& topic0);
 
 /// Mainnet block reward (wei) for a block number under the fork schedule, 0 after the merge.
 U256 mainnet_block_reward(std::uint64_t block_number);

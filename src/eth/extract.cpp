@@ -235,6 +235,11 @@ private:
 
 }  // namespace
 
+bool is_value_event(const Hash32& t0) {
+    const auto& t = topics();
+    return t0 == t.transfer || t0 == t.transfer_single || t0 == t.transfer_batch || t0 == t.deposit || t0 == t.withdrawal;
+}
+
 U256 mainnet_block_reward(std::uint64_t n) {
     const U256 eth = U256(1'000'000'000'000'000'000ull);
     if (n >= kMergeBlock) return 0;

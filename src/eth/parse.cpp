@@ -3,6 +3,8 @@
 #include <simdjson.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstdio>
 #include <cstring>
 
 #include "eth/eth.hpp"
@@ -15,17 +17,35 @@ using simdjson::dom::element;
 using simdjson::dom::element_type;
 using simdjson::dom::object;
 
-[[noreturn]] void fail(const SourceRef& src, const std::string& field, const std::string& reason) {
-    throw InputError(src.where() + (field.empty() ? "" : ": " + field) + ": " + reason);
-}
+/// Where a field sits in a document ("transactions[3].value"), built only when an error is
+/// reported: parents are the callers' stack objects, so a Path must not outlive its parent.
+struct Path {
+    const Path* parent = nullptr;
+    const char* key = nullptr;
+    std::size_t index = npos;
+    static constexpr std::size_t npos = ~std::size_t{0};
+    std::string str() const {
+        std::string s = parent ? parent->str() : std::string();
+        if (key) s += (s.empty() ? "" : ".") + std::string(key);
+        if (index != npos) s += "[" + std::to_string(index) + "]";
+        return s;
+    }
+};
+const Path kRoot{};
 
-std::string path(const std::string& base, const char* key) { return base.empty() ? key : base + "." + key; }
-std::string path(const std::string& base, std::size_t i) { return base + "[" + std::to_string(i) + "]"; }
+Path path(const Path& base, const char* key) { return {&base, key, Path::npos}; }
+Path path(const Path& base, std::size_t i) { return {&base, nullptr, i}; }
+Path path(const Path& base, const char* key, std::size_t i) { return {&base, key, i}; }
+
+[[noreturn]] void fail(const SourceRef& src, const Path& field, const std::string& reason) {
+    std::string f = field.str();
+    throw InputError(src.where() + (f.empty() ? "" : ": " + f) + ": " + reason);
+}
 
 /// A field reader bound to one JSON object; `at` is the field path used in messages.
 class Fields {
 public:
-    Fields(object o, const SourceRef& src, std::string at) : o_(o), src_(src), at_(std::move(at)) {}
+    Fields(object o, const SourceRef& src, Path at) : o_(o), src_(src), at_(at) {}
 
     bool has(const char* key) const {
         element e;
@@ -88,7 +108,7 @@ public:
         if (get(key).get(ob) != simdjson::SUCCESS) fail(src_, path(at_, key), "expected an object");
         return ob;
     }
-    const std::string& at() const { return at_; }
+    const Path& at() const { return at_; }
     const SourceRef& src() const { return src_; }
 
 private:
@@ -105,10 +125,10 @@ private:
     }
     object o_;
     const SourceRef& src_;
-    std::string at_;
+    Path at_;
 };
 
-object as_object(element e, const SourceRef& src, const std::string& at) {
+object as_object(element e, const SourceRef& src, const Path& at) {
     object o;
     if (e.get(o) != simdjson::SUCCESS) fail(src, at, "expected an object");
     return o;
@@ -118,23 +138,29 @@ std::vector<std::uint8_t> bytes_field(const Fields& f, const char* key) {
     return f.conv(key, f.str(key), parse_hex_bytes);
 }
 
-LogData parse_log(object o, const SourceRef& src, const std::string& at) {
+LogData parse_log(object o, const SourceRef& src, const Path& at) {
     Fields f(o, src, at);
     LogData l;
     l.address = f.address("address");
+    l.log_index = static_cast<std::uint32_t>(f.u64("logIndex"));
     std::size_t i = 0;
     for (element t : f.arr("topics")) {
         std::string_view s;
-        if (t.get(s) != simdjson::SUCCESS) fail(src, path(path(at, "topics"), i), "expected a string");
+        if (t.get(s) != simdjson::SUCCESS) fail(src, path(at, "topics", i), "expected a string");
         l.topics.push_back(f.conv("topics", s, parse_hash));
+        // Only value-moving events are kept whole: the rest of other logs is never read, and
+        // decoding it would cost most of the parse time of a block.
+        if (i == 0 && !is_value_event(l.topics[0])) {
+            l.topics.clear();
+            return l;
+        }
         ++i;
     }
     l.data = bytes_field(f, "data");
-    l.log_index = static_cast<std::uint32_t>(f.u64("logIndex"));
     return l;
 }
 
-ReceiptData parse_receipt(object o, const SourceRef& src, const std::string& at) {
+ReceiptData parse_receipt(object o, const SourceRef& src, const Path& at) {
     Fields f(o, src, at);
     ReceiptData r;
     r.tx_hash = f.hash("transactionHash");
@@ -150,13 +176,13 @@ ReceiptData parse_receipt(object o, const SourceRef& src, const std::string& at)
     r.contract_address = f.opt_address("contractAddress");
     std::size_t i = 0;
     for (element e : f.arr("logs")) {
-        std::string lat = path(path(at, "logs"), i++);
+        Path lat = path(at, "logs", i++);
         r.logs.push_back(parse_log(as_object(e, src, lat), src, lat));
     }
     return r;
 }
 
-BlockData parse_block(object o, const SourceRef& src, const std::string& at) {
+BlockData parse_block(object o, const SourceRef& src, const Path& at) {
     Fields f(o, src, at);
     BlockData b;
     b.number = f.u64("number");
@@ -167,7 +193,7 @@ BlockData parse_block(object o, const SourceRef& src, const std::string& at) {
     b.base_fee = f.opt_u256("baseFeePerGas");
     std::size_t i = 0;
     for (element e : f.arr("transactions")) {
-        std::string tat = path(path(at, "transactions"), i);
+        Path tat = path(at, "transactions", i);
         object to;
         if (e.get(to) != simdjson::SUCCESS)
             fail(src, tat, "transactions must be full objects (eth_getBlockByNumber with true)");
@@ -189,7 +215,7 @@ BlockData parse_block(object o, const SourceRef& src, const std::string& at) {
         if (w->get(wa) != simdjson::SUCCESS) fail(src, path(at, "withdrawals"), "expected an array");
         std::size_t j = 0;
         for (element e : wa) {
-            std::string wat = path(path(at, "withdrawals"), j++);
+            Path wat = path(at, "withdrawals", j++);
             Fields wf(as_object(e, src, wat), src, wat);
             b.withdrawals.push_back({wf.u64("index"), wf.address("address"), wf.u64("amount")});
         }
@@ -221,7 +247,7 @@ FrameType frame_type(std::string_view s) {
     return FrameType::Other;
 }
 
-CallFrame parse_call_frame(object o, const SourceRef& src, const std::string& at, int depth,
+CallFrame parse_call_frame(object o, const SourceRef& src, const Path& at, int depth,
                            const CallFrame* parent = nullptr) {
     if (depth > 2048) fail(src, at, "call tree too deep");
     Fields f(o, src, at);
@@ -241,24 +267,24 @@ CallFrame parse_call_frame(object o, const SourceRef& src, const std::string& at
         if (calls->get(a) != simdjson::SUCCESS) fail(src, path(at, "calls"), "expected an array");
         std::size_t i = 0;
         for (element e : a) {
-            std::string cat = path(path(at, "calls"), i++);
+            Path cat = path(at, "calls", i++);
             c.calls.push_back(parse_call_frame(as_object(e, src, cat), src, cat, depth + 1, &c));
         }
     }
     return c;
 }
 
-ParsedCallTraces parse_call_traces(array a, const SourceRef& src, const std::string& at) {
+ParsedCallTraces parse_call_traces(array a, const SourceRef& src, const Path& at) {
     ParsedCallTraces t;
     std::size_t i = 0;
     for (element e : a) {
-        std::string eat = path(at, i++);
+        Path eat = path(at, i++);
         object o = as_object(e, src, eat);
         Fields f(o, src, eat);
         if (f.has("result")) {  // {"txHash": …, "result": frame}
             if (f.has("error")) fail(src, path(eat, "error"), "the node could not trace this transaction");
             t.tx_hashes.push_back(f.opt_str("txHash") ? std::optional(f.hash("txHash")) : std::nullopt);
-            std::string rat = path(eat, "result");
+            Path rat = path(eat, "result");
             t.frames.push_back(parse_call_frame(f.obj("result"), src, rat, 0));
         } else {  // bare frames
             t.tx_hashes.push_back(std::nullopt);
@@ -268,13 +294,13 @@ ParsedCallTraces parse_call_traces(array a, const SourceRef& src, const std::str
     return t;
 }
 
-ParsedParityTraces parse_parity_traces(array a, const SourceRef& src, const std::string& at) {
+ParsedParityTraces parse_parity_traces(array a, const SourceRef& src, const Path& at) {
     // Flat list in depth-first order; traceAddress gives each frame's path under its transaction.
     ParsedParityTraces out;
     std::vector<CallFrame*> stack;  // current path of the transaction being rebuilt
     std::size_t i = 0;
     for (element e : a) {
-        std::string eat = path(at, i++);
+        Path eat = path(at, i++);
         Fields f(as_object(e, src, eat), src, eat);
         if (auto bn = f.opt_u64("blockNumber")) {
             if (out.block_number && *out.block_number != *bn) fail(src, path(eat, "blockNumber"), "traces of several blocks in one response");
@@ -313,7 +339,7 @@ ParsedParityTraces parse_parity_traces(array a, const SourceRef& src, const std:
         std::size_t k = 0;
         for (element x : f.arr("traceAddress")) {
             std::uint64_t v;
-            if (x.get(v) != simdjson::SUCCESS) fail(src, path(path(eat, "traceAddress"), k), "expected an integer");
+            if (x.get(v) != simdjson::SUCCESS) fail(src, path(eat, "traceAddress", k), "expected an integer");
             addr.push_back(v);
             ++k;
         }
@@ -340,7 +366,7 @@ bool has_key(object o, const char* k) {
     return o[k].get(e) == simdjson::SUCCESS;
 }
 
-void dispatch_result(element r, const SourceRef& src, const std::string& at, ResponseSink& sink) {
+void dispatch_result(element r, const SourceRef& src, const Path& at, ResponseSink& sink) {
     if (r.is_null()) fail(src, at, "null result (the node had no data for this request)");
     object o;
     if (r.get(o) == simdjson::SUCCESS) {
@@ -360,7 +386,7 @@ void dispatch_result(element r, const SourceRef& src, const std::string& at, Res
         std::vector<ReceiptData> rs;
         std::size_t i = 0;
         for (element e : a) {
-            std::string eat = path(at, i++);
+            Path eat = path(at, i++);
             rs.push_back(parse_receipt(as_object(e, src, eat), src, eat));
         }
         return sink.on_receipts(std::move(rs), src);
@@ -372,7 +398,7 @@ void dispatch_result(element r, const SourceRef& src, const std::string& at, Res
     if (has_key(first, "transactions") && has_key(first, "number")) {
         std::size_t i = 0;
         for (element e : a) {
-            std::string eat = path(at, i++);
+            Path eat = path(at, i++);
             sink.on_block(parse_block(as_object(e, src, eat), src, eat), src);
         }
         return;
@@ -386,7 +412,7 @@ bool is_envelope(object o) { return has_key(o, "jsonrpc") || has_key(o, "result"
 void dispatch_document(element doc, const SourceRef& src, ResponseSink& sink) {
     object o;
     array a;
-    auto one = [&](object env, const std::string& at) {
+    auto one = [&](object env, const Path& at) {
         element err;
         if (env["error"].get(err) == simdjson::SUCCESS && !err.is_null()) {
             std::string_view msg = "unknown error";
@@ -398,20 +424,20 @@ void dispatch_document(element doc, const SourceRef& src, ResponseSink& sink) {
         if (env["result"].get(r) != simdjson::SUCCESS) fail(src, path(at, "result"), "missing field");
         dispatch_result(r, src, path(at, "result"), sink);
     };
-    if (doc.get(o) == simdjson::SUCCESS && is_envelope(o)) return one(o, "");
+    if (doc.get(o) == simdjson::SUCCESS && is_envelope(o)) return one(o, kRoot);
     if (doc.get(a) == simdjson::SUCCESS && a.size() > 0) {
         object first;
         // A batch response: its elements carry "jsonrpc"/"id" (callTracer elements {txHash, result} do not).
         if ((*a.begin()).get(first) == simdjson::SUCCESS && (has_key(first, "jsonrpc") || has_key(first, "id"))) {
             std::size_t i = 0;
             for (element e : a) {
-                std::string at = path("", i++);
+                Path at = path(kRoot, i++);
                 one(as_object(e, src, at), at);
             }
             return;
         }
     }
-    dispatch_result(doc, src, "", sink);
+    dispatch_result(doc, src, kRoot, sink);
 }
 
 std::size_t line_of(std::string_view json, std::size_t offset) {
@@ -425,44 +451,70 @@ std::string SourceRef::where() const {
 }
 
 namespace {
-void parse_padded(const simdjson::padded_string& buf, const std::string& file_name, ResponseSink& sink) {
-    std::string_view json(buf.data(), buf.size());
-    // A file may hold one document (pretty-printed or not) or many (JSON lines): a document
-    // stream covers both. The batch must hold the largest document, so size it to the input.
-    simdjson::dom::parser parser;
-    simdjson::dom::document_stream stream;
-    std::size_t batch = std::max<std::size_t>(json.size() + 64, 1 << 20);
-    if (auto err = parser.parse_many(buf, batch).get(stream))
-        throw InputError(file_name + ": malformed JSON: " + simdjson::error_message(err));
-    std::size_t n = 0;
-    for (auto it = stream.begin(); it != stream.end(); ++it) {
-        ++n;
-        element doc;
-        SourceRef src{file_name, n};
-        if (auto err = (*it).get(doc)) {
-            src.record = 0;
-            throw InputError(file_name + ": line " + std::to_string(line_of(json, it.current_index())) +
-                             ": malformed JSON: " + simdjson::error_message(err));
+/// Parses `len` bytes at `data`, which must be followed by SIMDJSON_PADDING readable bytes.
+void parse_padded(const char* data, std::size_t len, const std::string& file_name, ResponseSink& sink) {
+    std::string_view json(data, len);
+    // A file holds one document (pretty-printed or not) or many (JSON lines): a document stream
+    // covers both. One parser per thread, reused, so its buffers are allocated once; its batch
+    // must hold the largest document, so a document that does not fit restarts the stream at
+    // that document with a batch as large as the rest of the input.
+    thread_local simdjson::dom::parser parser;
+    constexpr std::size_t kBatch = 16 << 20;
+    std::size_t offset = 0, n = 0, batch = std::min(len + 64, kBatch);
+    while (offset < len) {
+        simdjson::dom::document_stream stream;
+        if (auto err = parser.parse_many(reinterpret_cast<const std::uint8_t*>(data) + offset, len - offset, batch).get(stream))
+            throw InputError(file_name + ": malformed JSON: " + simdjson::error_message(err));
+        bool restarted = false;
+        for (auto it = stream.begin(); it != stream.end(); ++it) {
+            element doc;
+            auto err = (*it).get(doc);
+            if (err == simdjson::CAPACITY && batch < len - offset + 64) {
+                offset += it.current_index();
+                batch = len - offset + 64;
+                restarted = true;
+                break;
+            }
+            ++n;
+            SourceRef src{file_name, n};
+            if (err)
+                throw InputError(file_name + ": line " + std::to_string(line_of(json, offset + it.current_index())) +
+                                 ": malformed JSON: " + simdjson::error_message(err));
+            dispatch_document(doc, src, sink);
         }
-        dispatch_document(doc, src, sink);
+        if (restarted) continue;
+        if (stream.truncated_bytes() > 0)
+            throw InputError(file_name + ": malformed JSON: the last document is incomplete (" +
+                             std::to_string(stream.truncated_bytes()) + " bytes)");
+        break;
     }
-    if (stream.truncated_bytes() > 0)
-        throw InputError(file_name + ": malformed JSON: the last document is incomplete (" +
-                         std::to_string(stream.truncated_bytes()) + " bytes)");
     if (n == 0) throw InputError(file_name + ": no JSON document in file");
 }
 
 }  // namespace
 
 void parse_responses(std::string_view json, const std::string& file_name, ResponseSink& sink) {
-    parse_padded(simdjson::padded_string(json), file_name, sink);
+    simdjson::padded_string buf(json);
+    parse_padded(buf.data(), buf.size(), file_name, sink);
 }
 
 void parse_response_file(const std::filesystem::path& file, ResponseSink& sink) {
-    simdjson::padded_string buf;
-    if (auto err = simdjson::padded_string::load(file.string()).get(buf))
-        throw InputError(file.string() + ": cannot read: " + simdjson::error_message(err));
-    parse_padded(buf, file.string(), sink);
+    // One buffer per thread, grown as needed: no fresh pages per file.
+    thread_local std::vector<char> buf;
+    std::FILE* f = std::fopen(file.c_str(), "rb");
+    if (!f) throw InputError(file.string() + ": cannot open: " + std::strerror(errno));
+    std::error_code ec;
+    auto size = static_cast<std::size_t>(std::filesystem::file_size(file, ec));
+    if (ec) {
+        std::fclose(f);
+        throw InputError(file.string() + ": cannot read: " + ec.message());
+    }
+    if (buf.size() < size + simdjson::SIMDJSON_PADDING) buf.resize(size + simdjson::SIMDJSON_PADDING);
+    std::size_t got = std::fread(buf.data(), 1, size, f);
+    std::fclose(f);
+    if (got != size) throw InputError(file.string() + ": cannot read: short read");
+    std::memset(buf.data() + size, 0, simdjson::SIMDJSON_PADDING);
+    parse_padded(buf.data(), size, file.string(), sink);
 }
 
 }  // namespace chainward::eth

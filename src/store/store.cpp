@@ -148,9 +148,9 @@ struct TransferStore::State {
         return it->second;
     }
     AssetId intern(const AssetKey& k) {
-        AssetHashKey h{static_cast<std::uint8_t>(k.type), k.type == AssetType::Native ? 0u : intern(k.contract),
-                       be32(k.token_id)};
         if (k.type == AssetType::Native) return kNativeAsset;
+        AssetHashKey h{static_cast<std::uint8_t>(k.type), intern(k.contract), {}};
+        if (k.token_id != 0) h.id = be32(k.token_id);
         auto [it, inserted] = asset_ids.try_emplace(h, static_cast<AssetId>(assets.size()));
         if (inserted) {
             AssetRow r{};

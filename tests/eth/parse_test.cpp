@@ -167,3 +167,22 @@ TEST(Logs, Erc1155AndWethWraps) {
                           " #" + x.asset.token_id.str() + " " + x.amount.str());
     EXPECT_EQ(got, (std::vector<std::string>{"erc1155 b1>b2 #9 2", "erc1155 b1>b2 #5 1", "erc1155 b1>b2 #6 3", "wrap none>b1 #0 100"}));
 }
+
+TEST(Shapes, DocumentLargerThanTheParseBatchIsReadOnce) {
+    // Documents above the parser's batch (16 MB) restart the stream at that document: the ones
+    // before and after it must each arrive exactly once.
+    std::string small = envelope(R"({"number":"0x1","hash":"0x)" + std::string(64, '1') + R"(","parentHash":"0x)" + std::string(64, '2') +
+                                 R"(","timestamp":"0x5","miner":"0x)" + std::string(40, 'a') + R"(","transactions":[]})");
+    std::string receipt = std::string(kReceipts).substr(1, std::string(kReceipts).size() - 2);
+    std::string big = "[";
+    for (int i = 0; i < 60000; ++i) big += (i ? "," : "") + receipt;
+    big += "]";
+    ASSERT_GT(big.size(), 17u << 20);
+    std::string input = small + "\n" + envelope(big) + "\n" + replace(small, R"("number":"0x1")", R"("number":"0x2")") + "\n";
+    chainward::test::Collect c;
+    parse_responses(input, "big.jsonl", c);
+    ASSERT_EQ(c.blocks.size(), 2u);
+    EXPECT_EQ(c.blocks[0].number, 1u);
+    EXPECT_EQ(c.blocks[1].number, 2u);
+    EXPECT_EQ(c.receipts.size(), 60000u);
+}

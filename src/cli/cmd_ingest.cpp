@@ -76,11 +76,12 @@ void run_ingest(const IngestArgs& a) {
     auto t0 = std::chrono::steady_clock::now();
     if (node) {
         std::uint64_t to = a.has_to ? a.to : node->block_number();
-        node->fetch(a.from, to, [&](std::string_view body, const std::string& name) {
-            ing.ingest_response(body, name);
-            ing.flush(false);
-            progress(ing.report(), 0);
-        });
+        node->fetch(
+            a.from, to, [&](std::string_view body, const std::string& name) { ing.ingest_response(body, name); },
+            [&] {
+                ing.flush(false);
+                progress(ing.report(), 0);
+            });
         ing.flush(true);
         progress.done();
         const auto& r = ing.report();

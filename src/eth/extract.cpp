@@ -1,6 +1,8 @@
 // BlockData -> transfers. The rules (and why) are written down in docs/ingest.md.
 #include <simdjson.h>
 
+#include <functional>
+
 #include "eth/eth.hpp"
 
 namespace chainward::eth {
@@ -19,7 +21,8 @@ const Topics& topics() {
     return t;
 }
 
-constexpr std::uint64_t kMergeBlock = 15'537'394;  // first proof-of-stake block on mainnet
+constexpr std::uint64_t kMergeBlock = 15'537'394;   // first proof-of-stake block on mainnet
+constexpr std::uint64_t kCancunBlock = 19'426'587;  // EIP-6780 (SELFDESTRUCT) on mainnet
 
 std::span<const std::uint8_t> word(const std::vector<std::uint8_t>& data, std::size_t i) {
     return {data.data() + 32 * i, 32};
@@ -79,6 +82,7 @@ private:
 
     void one_tx(const TxData& tx) {
         seq_ = 0;
+        current_tx_ = tx.index;
         const ReceiptData& r = *b_.receipts[tx.index];
         const AssetKey native{};
         if (succeeded(tx, r)) {
@@ -114,12 +118,34 @@ private:
                 case FrameType::CallCode: add(tx.index, tx.hash, TransferKind::Internal, me, c.from, c.from, native, c.value); break;
                 case FrameType::Create:
                 case FrameType::Create2: add(tx.index, tx.hash, TransferKind::Create, me, c.from, c.to, native, c.value); break;
-                case FrameType::SelfDestruct: add(tx.index, tx.hash, TransferKind::SelfDestruct, me, c.from, c.to, native, c.value); break;
+                case FrameType::SelfDestruct: self_destruct(tx, c, me); break;
                 default: break;  // DELEGATECALL/STATICCALL move no value (some tracers repeat the parent's)
             }
         }
         for (const auto& sub : c.calls) frames(tx, sub, ordinal);
     }
+    /// SELFDESTRUCT to another address moves the balance there. To itself, the balance is
+    /// destroyed when the contract dies: always before Cancun, and since Cancun (EIP-6780) only
+    /// when it was created in the same transaction; otherwise nothing moves.
+    void self_destruct(const TxData& tx, const CallFrame& c, std::uint32_t me) {
+        const AssetKey native{};
+        if (c.to && *c.to != c.from) {
+            add(tx.index, tx.hash, TransferKind::SelfDestruct, me, c.from, c.to, native, c.value);
+            return;
+        }
+        bool pre_cancun = opt_.chain_id == 1 && b_.number < kCancunBlock;
+        if (pre_cancun || created_in_tx(c.from)) add(tx.index, tx.hash, TransferKind::SelfDestruct, me, c.from, std::nullopt, native, c.value);
+    }
+    bool created_in_tx(const Address& a) const {
+        std::function<bool(const CallFrame&)> walk = [&](const CallFrame& f) {
+            if ((f.type == FrameType::Create || f.type == FrameType::Create2) && !f.error && f.to == a) return true;
+            for (const auto& sub : f.calls)
+                if (!f.error && walk(sub)) return true;
+            return false;
+        };
+        return b_.traces && walk((*b_.traces)[current_tx_]);
+    }
+
     static void skip_count(const CallFrame& c, std::uint32_t& ordinal) {
         for (const auto& sub : c.calls) {
             ++ordinal;
@@ -231,6 +257,7 @@ private:
     ExtractStats* stats_;
     std::vector<Transfer> out_;
     std::uint32_t seq_ = 0;
+    std::uint32_t current_tx_ = 0;
 };
 
 }  // namespace

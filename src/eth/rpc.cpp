@@ -118,7 +118,8 @@ std::string batch(const std::vector<std::pair<std::string, std::string>>& calls,
 }  // namespace
 
 void NodeSource::fetch(std::uint64_t from, std::uint64_t to,
-                       const std::function<void(std::string_view, const std::string&)>& sink) {
+                       const std::function<void(std::string_view, const std::string&)>& sink,
+                       const std::function<void()>& range_done) {
     int id = 1;
     for (std::uint64_t lo = from; lo <= to; lo += opt_.blocks_per_request) {
         std::uint64_t hi = std::min(to, lo + opt_.blocks_per_request - 1);
@@ -157,7 +158,11 @@ void NodeSource::fetch(std::uint64_t from, std::uint64_t to,
             if (!rc.empty()) sink(post(batch(rc, id), "eth_getTransactionReceipt"), range + " eth_getTransactionReceipt");
         }
 
-        if (!opt_.traces) continue;
+        if (!opt_.traces) {
+            methods_.traces = "none (--no-traces)";
+            if (range_done) range_done();
+            continue;
+        }
         for (;;) {
             std::vector<std::pair<std::string, std::string>> tc;
             if (methods_.traces == "debug_traceBlockByNumber") {
@@ -176,6 +181,7 @@ void NodeSource::fetch(std::uint64_t from, std::uint64_t to,
             sink(body, range + " " + methods_.traces);
             break;
         }
+        if (range_done) range_done();
     }
 }
 

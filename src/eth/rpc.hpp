@@ -35,8 +35,11 @@ public:
     std::uint64_t block_number();
     /// Fetches blocks [from, to] in batches and hands each response body (a JSON-RPC batch
     /// array) to `sink` with a name for messages; `sink` runs before the next batch is fetched.
+    /// `range_done` runs after all responses of a range (blocks, receipts, traces) were handed to
+    /// `sink`: only then are the range's blocks complete.
     void fetch(std::uint64_t from, std::uint64_t to,
-               const std::function<void(std::string_view body, const std::string& name)>& sink);
+               const std::function<void(std::string_view body, const std::string& name)>& sink,
+               const std::function<void()>& range_done = {});
     const RpcMethods& methods() const { return methods_; }
     /// One call; returns the raw `result` JSON text. Throws InputError with the node's message.
     std::string call(const std::string& method, const std::string& params_json);

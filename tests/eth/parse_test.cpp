@@ -186,3 +186,25 @@ TEST(Shapes, DocumentLargerThanTheParseBatchIsReadOnce) {
     EXPECT_EQ(c.blocks[1].number, 2u);
     EXPECT_EQ(c.receipts.size(), 60000u);
 }
+
+TEST(Traces, SelfDestructToItselfBurnsOnlyWhenCreatedInTheSameTransaction) {
+    auto trace = [](bool create_first) {
+        std::string created = R"({"type":"CREATE","from":"0x00000000000000000000000000000000000000b2","to":"0x00000000000000000000000000000000000000d1","value":"0x10",
+             "calls":[{"type":"SELFDESTRUCT","from":"0x00000000000000000000000000000000000000d1","to":"0x00000000000000000000000000000000000000d1","value":"0x10"}]})";
+        std::string old = R"({"type":"SELFDESTRUCT","from":"0x00000000000000000000000000000000000000d1","to":"0x00000000000000000000000000000000000000d1","value":"0x10"})";
+        return std::string(R"([{"txHash":"0x3333333333333333333333333333333333333333333333333333333333333333","result":
+          {"type":"CALL","from":"0x00000000000000000000000000000000000000b1","to":"0x00000000000000000000000000000000000000b2","value":"0x64","calls":[)") +
+               (create_first ? created : old) + "]}}]";
+    };
+    auto selfdestructs = [](const std::vector<Transfer>& t) {
+        std::vector<std::string> out;
+        for (const auto& x : t)
+            if (x.kind == TransferKind::SelfDestruct) out.push_back(x.from->hex().substr(40) + ">" + (x.to ? x.to->hex().substr(40) : "none"));
+        return out;
+    };
+    // Created and destroyed in one transaction (EIP-6780): the ETH is gone.
+    EXPECT_EQ(selfdestructs(extract_all(std::string(kBlock) + "\n" + kReceipts + "\n" + trace(true))),
+              std::vector<std::string>{"d1>none"});
+    // An older contract naming itself after Cancun keeps its balance: nothing moves.
+    EXPECT_TRUE(selfdestructs(extract_all(std::string(kBlock) + "\n" + kReceipts + "\n" + trace(false))).empty());
+}

@@ -1,0 +1,110 @@
+// Graph adapters (store, memory) and store look-ups the CLI needs to name sources.
+#include <algorithm>
+#include <unordered_set>
+
+#include "trace/trace.hpp"
+
+namespace chainward::trace {
+
+void StoreGraph::transfers_of(AddressId a, const std::function<bool(const TransferRef&)>& f) const {
+    st_.for_each_of(a, store::Direction::Both, f);
+}
+
+std::uint64_t MemoryGraph::add(TransferRef t, const Hash32& tx_hash) {
+    t.id = all_.size();
+    if (t.from != store::kNoAddress) adj_[t.from].push_back(t.id);
+    if (t.to != store::kNoAddress && t.to != t.from) adj_[t.to].push_back(t.id);
+    all_.push_back(t);
+    hashes_.push_back(tx_hash);
+    return t.id;
+}
+
+void MemoryGraph::set_address(AddressId id, const Address& a) { addrs_[id] = a; }
+
+void MemoryGraph::transfers_of(AddressId a, const std::function<bool(const TransferRef&)>& f) const {
+    auto it = adj_.find(a);
+    if (it == adj_.end()) return;
+    for (auto id : it->second)
+        if (!f(all_[id])) return;
+}
+
+std::optional<AddressId> MemoryGraph::find_address(const Address& a) const {
+    for (const auto& [id, x] : addrs_)
+        if (x == a) return id;
+    // synthesised addresses: the id in the last four bytes
+    Address probe = address(0);
+    bool synth = std::equal(a.b.begin(), a.b.begin() + 16, probe.b.begin());
+    if (!synth) return std::nullopt;
+    AddressId id = (AddressId(a.b[16]) << 24) | (AddressId(a.b[17]) << 16) | (AddressId(a.b[18]) << 8) | a.b[19];
+    return adj_.contains(id) ? std::optional<AddressId>(id) : std::nullopt;
+}
+
+Address MemoryGraph::address(AddressId id) const {
+    if (auto it = addrs_.find(id); it != addrs_.end()) return it->second;
+    Address a{};
+    a.b[0] = 0xcc;
+    a.b[16] = static_cast<std::uint8_t>(id >> 24);
+    a.b[17] = static_cast<std::uint8_t>(id >> 16);
+    a.b[18] = static_cast<std::uint8_t>(id >> 8);
+    a.b[19] = static_cast<std::uint8_t>(id);
+    return a;
+}
+
+AssetKey MemoryGraph::asset(AssetId id) const {
+    if (auto it = assets_.find(id); it != assets_.end()) return it->second;
+    AssetKey k;
+    if (id == store::kNativeAsset) return k;
+    k.type = AssetType::Erc20;
+    k.contract.b[0] = 0xee;
+    k.contract.b[19] = static_cast<std::uint8_t>(id);
+    k.contract.b[18] = static_cast<std::uint8_t>(id >> 8);
+    return k;
+}
+
+std::vector<TransferRef> find_transactions(const store::TransferStore& st, const std::vector<Hash32>& hashes,
+                                           std::vector<Hash32>* missing) {
+    std::unordered_set<Hash32> want(hashes.begin(), hashes.end()), found;
+    std::vector<TransferRef> out;
+    std::uint64_t cur_block = ~0ull;
+    std::uint32_t cur_tx = 0;
+    bool in = false;
+    st.scan([&](const TransferRef& t) {
+        if (t.block != cur_block || t.tx_index != cur_tx) {
+            if (!want.empty() && found.size() == want.size()) return false;  // all wanted txs complete
+            cur_block = t.block;
+            cur_tx = t.tx_index;
+            in = false;
+            if (t.tx_index != kBlockLevelTx) {
+                Hash32 h = st.tx_hash(t);
+                if (want.contains(h)) {
+                    in = true;
+                    found.insert(h);
+                }
+            }
+        }
+        if (in) out.push_back(t);
+        return true;
+    });
+    if (missing)
+        for (const auto& h : hashes)
+            if (!found.contains(h)) missing->push_back(h);
+    return out;
+}
+
+std::optional<std::uint64_t> block_at_time(const store::TransferStore& st, std::uint64_t unix_time) {
+    auto s = st.stats();
+    if (!s.first_block) return std::nullopt;
+    std::uint64_t lo = *s.first_block, hi = *s.last_block;
+    auto ts = [&](std::uint64_t n) { auto b = st.block(n); return b ? b->timestamp : 0; };
+    if (ts(hi) < unix_time) return std::nullopt;
+    while (lo < hi) {
+        std::uint64_t mid = lo + (hi - lo) / 2;
+        if (ts(mid) >= unix_time)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return lo;
+}
+
+}  // namespace chainward::trace

@@ -1,0 +1,244 @@
+// Trace reports: terminal table, JSON (schema in docs/tracing.md), CSV and Graphviz DOT.
+#include <set>
+
+#include <fmt/format.h>
+
+#include "trace/trace.hpp"
+
+namespace chainward::trace {
+
+namespace {
+
+std::string esc(const std::string& s) {
+    std::string o;
+    for (char c : s) {
+        switch (c) {
+            case '"': o += "\\\""; break;
+            case '\\': o += "\\\\"; break;
+            case '\n': o += "\\n"; break;
+            case '\r': o += "\\r"; break;
+            case '\t': o += "\\t"; break;
+            default:
+                if (static_cast<unsigned char>(c) < 0x20)
+                    o += fmt::format("\\u{:04x}", static_cast<unsigned>(c));
+                else
+                    o += c;
+        }
+    }
+    return o;
+}
+
+std::string csv_field(const std::string& s) {
+    if (s.find_first_of(",\"\n") == std::string::npos) return s;
+    std::string o = "\"";
+    for (char c : s) o += c == '"' ? std::string("\"\"") : std::string(1, c);
+    return o + "\"";
+}
+
+struct Ctx {
+    const Result& r;
+    const ReportContext& c;
+
+    AssetInfo info(AssetId a) const {
+        if (c.asset_info) return c.asset_info(a);
+        AssetInfo i;
+        AssetKey k = c.graph->asset(a);
+        i.json_asset = k.type == AssetType::Native ? "native" : k.contract.checksum();
+        i.name = k.type == AssetType::Native ? "ETH" : k.contract.checksum();
+        i.decimals = k.type == AssetType::Native ? 18 : 0;
+        return i;
+    }
+    label::Label label_of(AddressId a, Role role) const {
+        if (!c.labels) return {};
+        const auto* ls = c.labels->find(c.graph->address(a));
+        if (!ls || ls->empty()) return {};
+        for (const auto& l : *ls)
+            if (role != Role::Plain && role_of_category(l.category) == role) return l;
+        return ls->front();
+    }
+    std::string addr(AddressId a) const { return a == store::kNoAddress ? "none" : c.graph->address(a).checksum(); }
+    std::string tx(const TransferRef& t) const {
+        if (t.tx_index == kBlockLevelTx) return "";
+        return c.graph->tx_hash(t).hex();
+    }
+    U256 base(AssetId a) const {
+        auto it = r.totals.find(a);
+        return it == r.totals.end() ? U256(0) : it->second.traced + it->second.converted_in;
+    }
+    double share(const Holding& h) const {
+        U256 b = base(h.asset);
+        if (b == 0) return 0;
+        return static_cast<double>(h.amount.convert_to<long double>() / b.convert_to<long double>());
+    }
+    std::string human(const U256& v, AssetId a) const {
+        AssetInfo i = info(a);
+        return format_units(v, i.decimals) + " " + i.name;
+    }
+};
+
+const char* role_name(Role r) { return r == Role::Terminal ? "terminal" : r == Role::Converter ? "converter" : "plain"; }
+
+std::string holding_json(const Ctx& x, const Holding& h, bool with_path) {
+    AssetInfo ai = x.info(h.asset);
+    AssetKey k = x.c.graph->asset(h.asset);
+    label::Label l = x.label_of(h.address, h.role);
+    std::string s = fmt::format(
+        "{{\"address\":\"{}\",\"entity\":\"{}\",\"category\":\"{}\",\"role\":\"{}\",\"asset\":\"{}\",\"asset_name\":\"{}\"{},"
+        "\"amount\":\"{}\",\"amount_human\":\"{}\",\"share\":{:.9f},\"hop\":{},\"first_block\":{},\"first_tx\":\"{}\",\"arrivals\":{}",
+        x.addr(h.address), esc(l.entity), esc(l.category), role_name(h.role), ai.json_asset, esc(ai.name),
+        k.type == AssetType::Erc721 || k.type == AssetType::Erc1155 ? fmt::format(",\"token_id\":\"{}\"", to_decimal(k.token_id)) : "",
+        to_decimal(h.amount), format_units(h.amount, ai.decimals), x.share(h), h.hop, h.first.block, x.tx(h.first), h.arrivals);
+    if (with_path) {
+        s += ",\"path\":[";
+        auto p = x.r.path_to(h);
+        for (std::size_t i = 0; i < p.size(); ++i)
+            s += fmt::format("{}{{\"from\":\"{}\",\"to\":\"{}\",\"block\":{},\"tx\":\"{}\"}}", i ? "," : "", x.addr(p[i].from), x.addr(p[i].to),
+                             p[i].transfer.block, x.tx(p[i].transfer));
+        s += "]";
+    }
+    return s + "}";
+}
+
+}  // namespace
+
+std::string report_json(const Result& r, const ReportContext& c) {
+    Ctx x{r, c};
+    std::string s = fmt::format("{{\"model\":\"{}\",\"last_block\":{},\"limits\":{{\"hops\":{},\"max_addresses\":{},\"until\":{},\"min_amount\":{}}}",
+                                model_name(r.model), r.last_block ? std::to_string(*r.last_block) : "null", r.limits.hops,
+                                r.limits.max_addresses, r.limits.until, r.limits.min_amount);
+    std::vector<AddressId> src(r.sources.begin(), r.sources.end());
+    std::sort(src.begin(), src.end());
+    s += ",\"sources\":[";
+    for (std::size_t i = 0; i < src.size(); ++i) s += fmt::format("{}\"{}\"", i ? "," : "", x.addr(src[i]));
+    s += "],\"totals\":[";
+    bool first = true;
+    for (const auto& [a, t] : r.totals) {
+        AssetInfo ai = x.info(a);
+        s += fmt::format(
+            "{}{{\"asset\":\"{}\",\"asset_name\":\"{}\",\"traced\":\"{}\",\"converted_in\":\"{}\",\"contaminated\":\"{}\",\"at_rest\":\"{}\","
+            "\"fees\":\"{}\",\"burnt\":\"{}\",\"terminals\":\"{}\",\"converted_out\":\"{}\",\"below_threshold\":\"{}\",\"beyond_limits\":\"{}\","
+            "\"shortfall\":\"{}\",\"balanced\":{}}}",
+            first ? "" : ",", ai.json_asset, esc(ai.name), to_decimal(t.traced), to_decimal(t.converted_in), to_decimal(t.contaminated),
+            to_decimal(t.at_rest), to_decimal(t.fees), to_decimal(t.burnt), to_decimal(t.terminals), to_decimal(t.converted_out),
+            to_decimal(t.below_threshold), to_decimal(t.beyond_limits), to_decimal(t.shortfall), t.balanced());
+        first = false;
+    }
+    auto arr = [&](const char* name, const std::vector<Holding>& v, bool path) {
+        s += fmt::format("],\"{}\":[", name);
+        for (std::size_t i = 0; i < v.size(); ++i) s += (i ? "," : "") + holding_json(x, v[i], path);
+    };
+    arr("freeze_points", r.freeze_points, true);
+    arr("at_rest", r.at_rest, true);
+    arr("converted", r.converted, false);
+    arr("frontier", r.frontier, false);
+    s += fmt::format("],\"stats\":{{\"transfers_visited\":{},\"transfers_loaded\":{},\"addresses_followed\":{}}}}}\n", r.stats.transfers_visited,
+                     r.stats.transfers_loaded, r.stats.addresses_followed);
+    return s;
+}
+
+std::string report_csv(const Result& r, const ReportContext& c) {
+    Ctx x{r, c};
+    std::string s = "section,address,entity,category,asset,asset_name,amount,amount_human,share,hop,first_block,first_tx,arrivals\n";
+    auto rows = [&](const char* sec, const std::vector<Holding>& v) {
+        for (const auto& h : v) {
+            AssetInfo ai = x.info(h.asset);
+            label::Label l = x.label_of(h.address, h.role);
+            s += fmt::format("{},{},{},{},{},{},{},{},{:.9f},{},{},{},{}\n", sec, x.addr(h.address), csv_field(l.entity), csv_field(l.category),
+                             ai.json_asset, csv_field(ai.name), to_decimal(h.amount), format_units(h.amount, ai.decimals), x.share(h), h.hop,
+                             h.first.block, x.tx(h.first), h.arrivals);
+        }
+    };
+    rows("freeze_point", r.freeze_points);
+    rows("at_rest", r.at_rest);
+    rows("converted", r.converted);
+    rows("frontier", r.frontier);
+    return s;
+}
+
+std::string report_text(const Result& r, const ReportContext& c) {
+    Ctx x{r, c};
+    std::string s = fmt::format("trace model {}, up to block {}\n", model_name(r.model), r.last_block ? std::to_string(*r.last_block) : "-");
+    if (r.limits.any())
+        s += fmt::format("LIMITS HIT:{}{}{}{}\n", r.limits.hops ? " hops" : "", r.limits.max_addresses ? " max-addresses" : "",
+                         r.limits.until ? " until" : "", r.limits.min_amount ? " min-amount" : "");
+    s += "\nper asset                 traced   at rest   terminals   converted out   fees   below/beyond\n";
+    for (const auto& [a, t] : r.totals) {
+        AssetInfo ai = x.info(a);
+        s += fmt::format("  {:<12} traced {} (+{} converted in{}), at rest {}, terminals {}, converted out {}, fees {}, below {}, beyond {}{}\n",
+                         ai.name, format_units(t.traced, ai.decimals), format_units(t.converted_in, ai.decimals),
+                         r.model == Model::Poison ? ", +" + format_units(t.contaminated, ai.decimals) + " absorbed" : "",
+                         format_units(t.at_rest, ai.decimals), format_units(t.terminals, ai.decimals), format_units(t.converted_out, ai.decimals),
+                         format_units(t.fees, ai.decimals), format_units(t.below_threshold, ai.decimals), format_units(t.beyond_limits, ai.decimals),
+                         t.balanced() ? "" : "  UNBALANCED");
+    }
+    auto table = [&](const char* title, const std::vector<Holding>& v) {
+        s += fmt::format("\n{} ({}):\n", title, v.size());
+        s += fmt::format("  {:<42} {:<24} {:<16} {:>28} {:>8} {:>4} {:>9}  {}\n", "address", "entity", "category", "amount", "share", "hop",
+                         "block", "first tx");
+        for (std::size_t i = 0; i < v.size() && i < c.top; ++i) {
+            const Holding& h = v[i];
+            label::Label l = x.label_of(h.address, h.role);
+            s += fmt::format("  {:<42} {:<24} {:<16} {:>28} {:>7.3f}% {:>4} {:>9}  {}\n", x.addr(h.address), l.entity.substr(0, 24),
+                             l.category.substr(0, 16), x.human(h.amount, h.asset), 100 * x.share(h), h.hop, h.first.block, x.tx(h.first));
+        }
+        if (v.size() > c.top) s += fmt::format("  … {} more (use --json or --csv for all)\n", v.size() - c.top);
+    };
+    table("freeze points (terminals reached)", r.freeze_points);
+    table("at rest", r.at_rest);
+    if (!r.converted.empty()) table("paid into converters (swapped or absorbed)", r.converted);
+    if (!r.frontier.empty()) table("stopped by a limit", r.frontier);
+    if (!r.freeze_points.empty()) {
+        s += "\npath to the largest freeze point:\n";
+        for (const auto& p : r.path_to(r.freeze_points.front()))
+            s += fmt::format("  {} -> {}  block {} tx {}\n", x.addr(p.from), x.addr(p.to), p.transfer.block, x.tx(p.transfer));
+    }
+    s += fmt::format("\n{} transfers visited, {} addresses followed\n", r.stats.transfers_visited, r.stats.addresses_followed);
+    return s;
+}
+
+std::string report_dot(const Result& r, const ReportContext& c) {
+    Ctx x{r, c};
+    // Edges of the explaining paths of the largest holdings, until the edge budget is spent; the
+    // rest of the flow is collapsed into one "other" node per kind.
+    std::set<std::pair<AddressId, AddressId>> edges;
+    std::set<AddressId> nodes;
+    U256 other_fp = 0, other_rest = 0;
+    auto add = [&](const Holding& h, U256& other) {
+        auto p = r.path_to(h);
+        if (edges.size() + p.size() > c.dot_max_edges) {
+            other += h.amount;
+            return;
+        }
+        for (const auto& st : p) {
+            edges.insert({st.from, st.to});
+            nodes.insert(st.from);
+            nodes.insert(st.to);
+        }
+        nodes.insert(h.address);
+    };
+    for (const auto& h : r.freeze_points) add(h, other_fp);
+    for (const auto& h : r.at_rest) add(h, other_rest);
+    std::string s = fmt::format("digraph trace {{\n  rankdir=LR;\n  node [shape=box,fontname=\"monospace\",fontsize=9];\n  label=\"chainward trace ({})\";\n",
+                                model_name(r.model));
+    std::map<AddressId, std::string> amount_of;
+    for (const auto& h : r.freeze_points) amount_of[h.address] += "\\n" + x.human(h.amount, h.asset);
+    for (const auto& h : r.at_rest) amount_of[h.address] += "\\n" + x.human(h.amount, h.asset);
+    for (AddressId a : nodes) {
+        Role role = Role::Plain;
+        if (auto it = std::find_if(r.freeze_points.begin(), r.freeze_points.end(), [&](const Holding& h) { return h.address == a; });
+            it != r.freeze_points.end())
+            role = it->role;
+        label::Label l = x.label_of(a, role);
+        std::string lab = x.addr(a).substr(0, 10) + "…";
+        if (!l.entity.empty()) lab += "\\n" + esc(l.entity) + " (" + esc(l.category) + ")";
+        if (auto it = amount_of.find(a); it != amount_of.end()) lab += esc(it->second);
+        const char* style = role == Role::Terminal ? ",style=filled,fillcolor=\"#f4cccc\"" : r.sources.contains(a) ? ",style=filled,fillcolor=\"#fff2cc\"" : "";
+        s += fmt::format("  a{} [label=\"{}\"{}];\n", a, lab, style);
+    }
+    for (const auto& [f, t] : edges) s += fmt::format("  a{} -> a{};\n", f, t);
+    if (other_fp > 0 || other_rest > 0) s += "  other [label=\"smaller branches collapsed\",shape=note];\n";
+    s += "}\n";
+    return s;
+}
+
+}  // namespace chainward::trace

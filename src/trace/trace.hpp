@@ -1,0 +1,241 @@
+// chainward trace: follow stolen value through the transfer graph under a taint model.
+// Public header of src/trace. Semantics (models, time order, conservation, terminals, cross-asset
+// rules, limits) are specified in docs/tracing.md; the CLI (`chainward trace`), screening and
+// monitoring all call trace() and render the Result with the functions at the bottom.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <limits>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "core/core.hpp"
+#include "label/label.hpp"
+#include "store/store.hpp"
+
+namespace chainward::trace {
+
+using store::AddressId;
+using store::AssetId;
+using store::TransferRef;
+
+/// How taint is shared when tainted and clean value mix in one (address, asset) pot.
+enum class Model : std::uint8_t { Poison, Haircut, Fifo, Lifo, Tiho };
+const char* model_name(Model m);
+std::optional<Model> model_from_name(std::string_view s);
+
+/// What an address does to a trace: Plain holds and passes on taint; Converter (DEX, WETH, NFT
+/// marketplace) swaps it into what it pays back in the same transaction; Terminal (exchange,
+/// mixer, bridge, issuer) is a freeze or dead-end point where the trace stops.
+enum class Role : std::uint8_t { Plain = 0, Converter = 1, Terminal = 2 };
+/// Role implied by a label category (unknown categories: Plain).
+Role role_of_category(std::string_view category);
+/// Strongest role among an address's labels (Terminal > Converter > Plain).
+Role role_of_labels(const std::vector<label::Label>& labels);
+
+/// Read access the tracer needs. StoreGraph adapts the transfer store; MemoryGraph holds a small
+/// graph in memory (tests, simulations).
+class Graph {
+public:
+    virtual ~Graph() = default;
+    /// Every transfer of `a` (sent or received; a self-transfer once) in chain order.
+    virtual void transfers_of(AddressId a, const std::function<bool(const TransferRef&)>& f) const = 0;
+    virtual Hash32 tx_hash(const TransferRef& t) const = 0;
+    virtual std::optional<AddressId> find_address(const Address& a) const = 0;
+    virtual Address address(AddressId id) const = 0;
+    virtual AssetKey asset(AssetId id) const = 0;
+};
+
+/// The transfer store as a Graph (no copy; the store must outlive it).
+class StoreGraph final : public Graph {
+public:
+    explicit StoreGraph(const store::TransferStore& st) : st_(st) {}
+    void transfers_of(AddressId a, const std::function<bool(const TransferRef&)>& f) const override;
+    Hash32 tx_hash(const TransferRef& t) const override { return st_.tx_hash(t); }
+    std::optional<AddressId> find_address(const Address& a) const override { return st_.find_address(a); }
+    Address address(AddressId id) const override { return st_.address(id); }
+    AssetKey asset(AssetId id) const override { return st_.asset(id); }
+    const store::TransferStore& store() const { return st_; }
+
+private:
+    const store::TransferStore& st_;
+};
+
+/// A graph held in memory: transfers must be added in chain order (ids are assigned 0, 1, …).
+/// Addresses and assets are plain ids: address(id) and asset(id) synthesise keys unless set.
+class MemoryGraph final : public Graph {
+public:
+    /// Appends a transfer; its id is set to the next position. Returns the id.
+    std::uint64_t add(TransferRef t, const Hash32& tx_hash = {});
+    void set_asset(AssetId id, const AssetKey& k) { assets_[id] = k; }
+    void set_address(AddressId id, const Address& a);
+    const std::vector<TransferRef>& transfers() const { return all_; }
+    void transfers_of(AddressId a, const std::function<bool(const TransferRef&)>& f) const override;
+    Hash32 tx_hash(const TransferRef& t) const override { return hashes_.at(t.id); }
+    std::optional<AddressId> find_address(const Address& a) const override;
+    Address address(AddressId id) const override;
+    AssetKey asset(AssetId id) const override;
+
+private:
+    std::vector<TransferRef> all_;
+    std::vector<Hash32> hashes_;
+    std::unordered_map<AddressId, std::vector<std::uint64_t>> adj_;
+    std::unordered_map<AssetId, AssetKey> assets_;
+    std::unordered_map<AddressId, Address> addrs_;
+};
+
+/// Where the trace starts.
+struct AddressSource {
+    AddressId address = store::kNoAddress;
+    std::uint64_t since_block = 0;  ///< its balance at the start of this block, and every later inflow
+};
+
+/// What to trace and how. Limits: a trace that hits one says so in Result::limits.
+struct Options {
+    Model model = Model::Haircut;
+    /// Transfers whose value is traced (e.g. every transfer of the drain transactions). Fees and
+    /// burns among them are ignored. Must be in chain order without duplicates.
+    std::vector<TransferRef> source_transfers;
+    std::vector<AddressSource> source_addresses;
+    std::unordered_map<AddressId, Role> roles;  ///< missing: Plain
+    /// Built-in converters (mainnet WETH9) are added when the graph has them.
+    bool builtin_converters = true;
+    bool through_terminals = false;  ///< --through: report terminals but keep following
+    std::uint32_t max_hops = std::numeric_limits<std::uint32_t>::max();
+    std::unordered_map<AssetId, U256> min_amount;  ///< per asset; tainted parts below are dropped
+    U256 default_min_amount = 0;                   ///< for assets not in min_amount
+    std::optional<std::uint64_t> until_block;      ///< process transfers up to this block
+    std::size_t max_addresses = std::numeric_limits<std::size_t>::max();  ///< tainted addresses followed
+};
+
+/// Taint of one (address, asset): at rest, arrived at a terminal, or stopped by a limit.
+struct Holding {
+    AddressId address = store::kNoAddress;
+    AssetId asset = store::kNativeAsset;
+    U256 amount = 0;             ///< tainted base units
+    std::uint32_t hop = 0;       ///< fewest hops from a source (source receivers: 1)
+    TransferRef first;           ///< first tainted arrival (block, tx, id)
+    std::uint32_t arrivals = 0;  ///< tainted transfers that arrived
+    Role role = Role::Plain;
+    /// Terminal arrivals only: the address that sent the first tainted arrival.
+    AddressId first_from = store::kNoAddress;
+};
+
+/// Per-asset account of where the traced value went. Conservation (checked by tests):
+/// traced + converted_in + contaminated == at_rest + fees + burnt + terminals + converted_out
+///                                        + below_threshold + beyond_limits, exactly.
+struct AssetTotals {
+    U256 traced = 0;         ///< introduced by the sources
+    U256 converted_in = 0;   ///< created by the swap/wrap/NFT rules from taint paid in
+    U256 contaminated = 0;   ///< poison only: clean value absorbed by poisoned pots
+    U256 at_rest = 0;        ///< held by followed addresses at the end
+    U256 fees = 0;           ///< paid as fees or burnt base fee
+    U256 burnt = 0;          ///< sent to no one (token burns)
+    U256 terminals = 0;      ///< arrived at terminals (not counted with --through)
+    U256 converted_out = 0;  ///< paid into converters (becomes converted_in of what came back)
+    U256 below_threshold = 0;
+    U256 beyond_limits = 0;  ///< crossed --hops / --max-addresses (see Result::frontier)
+    U256 shortfall = 0;      ///< outflows larger than the known balance (incomplete data)
+    U256 inflow() const { return traced + converted_in + contaminated; }
+    U256 outflow() const {
+        return at_rest + fees + burnt + terminals + converted_out + below_threshold + beyond_limits;
+    }
+    bool balanced() const { return inflow() == outflow(); }
+};
+
+struct LimitsHit {
+    bool hops = false, max_addresses = false, until = false, min_amount = false;
+    bool any() const { return hops || max_addresses || until || min_amount; }
+};
+
+/// One step of an explaining path: value moved from `from` to `to` in `transfer`.
+struct PathStep {
+    AddressId from = store::kNoAddress, to = store::kNoAddress;
+    TransferRef transfer;
+};
+
+struct TraceStats {
+    std::uint64_t transfers_visited = 0;  ///< transfers processed (edges visited)
+    std::uint64_t transfers_loaded = 0;   ///< adjacency entries read (prefix balances included)
+    std::uint64_t addresses_followed = 0;
+};
+
+struct Result {
+    Model model = Model::Haircut;
+    std::vector<Holding> at_rest;        ///< amount > 0, sorted by amount descending
+    std::vector<Holding> freeze_points;  ///< terminal arrivals, sorted by amount descending
+    std::vector<Holding> converted;      ///< taint paid into converters (dead ends unless swapped back)
+    std::vector<Holding> frontier;       ///< taint that crossed a limit, by receiver
+    std::map<AssetId, AssetTotals> totals;
+    LimitsHit limits;
+    TraceStats stats;
+    std::optional<std::uint64_t> last_block;  ///< last block processed
+    /// First tainted arrival of each followed address (for paths): transfer and sender.
+    std::unordered_map<AddressId, PathStep> parent;
+    std::unordered_set<AddressId> sources;  ///< source addresses and receivers of source transfers
+
+    /// Path from a source to `h` (first arrivals), oldest first; at most max_steps steps.
+    std::vector<PathStep> path_to(const Holding& h, std::size_t max_steps = 64) const;
+};
+
+/// Runs a forward trace. Throws InputError on inconsistent options (no sources).
+Result trace(const Graph& g, const Options& opt);
+
+/// Backward trace: which sources funded the taint-free balance of `address` at the end of
+/// `until_block` (or the last block). Runs forward traces from every address that sent value to
+/// the ancestors of `address` is too costly; instead taint is pushed backwards in reverse chain
+/// order under the chosen model (poison or haircut). See docs/tracing.md "Backward".
+struct BackwardOrigin {
+    AddressId address = store::kNoAddress;
+    AssetId asset = store::kNativeAsset;
+    U256 amount = 0;
+    std::uint32_t hop = 0;
+    Role role = Role::Plain;
+};
+struct BackwardResult {
+    std::vector<BackwardOrigin> origins;  ///< sorted by amount descending
+    std::map<AssetId, U256> traced;       ///< balance traced back, per asset
+    std::map<AssetId, U256> unexplained;  ///< mints, genesis, rounding and limits
+    LimitsHit limits;
+    TraceStats stats;
+};
+BackwardResult trace_backward(const Graph& g, AddressId address, const Options& opt);
+
+/// Roles from labels for the addresses the graph knows.
+std::unordered_map<AddressId, Role> roles_from_labels(const Graph& g, const label::LabelSet& labels);
+
+/// Finds the transfers of transactions by hash (a chain-order scan of the store; the store has no
+/// hash index yet). Returns them in chain order; hashes not found are listed in `missing`.
+std::vector<TransferRef> find_transactions(const store::TransferStore& st, const std::vector<Hash32>& hashes,
+                                           std::vector<Hash32>* missing = nullptr);
+/// First block whose timestamp is >= t (nullopt if none).
+std::optional<std::uint64_t> block_at_time(const store::TransferStore& st, std::uint64_t unix_time);
+
+// ---- reports ---------------------------------------------------------------------------------
+
+/// How to show an asset (the CLI fills it from its token table).
+struct AssetInfo {
+    std::string name;        ///< "ETH", "USDT", "0x… #7"
+    std::string json_asset;  ///< "native" or the token contract (checksummed)
+    unsigned decimals = 18;
+};
+struct ReportContext {
+    const Graph* graph = nullptr;
+    const label::LabelSet* labels = nullptr;  ///< may be null
+    std::function<AssetInfo(AssetId)> asset_info;
+    std::size_t top = 50;          ///< rows per table
+    std::size_t dot_max_edges = 200;  ///< DOT: branches beyond this many edges are collapsed
+};
+std::string report_text(const Result& r, const ReportContext& ctx);
+std::string report_json(const Result& r, const ReportContext& ctx);
+std::string report_csv(const Result& r, const ReportContext& ctx);
+std::string report_dot(const Result& r, const ReportContext& ctx);
+
+}  // namespace chainward::trace

@@ -164,8 +164,14 @@ U256 parse_u256(std::string_view s) {
 
 U256 u256_from_be(std::span<const std::uint8_t> word) {
     if (word.size() > 32) throw std::invalid_argument("word longer than 32 bytes");
-    U256 v = 0;
-    for (auto byte : word) v = (v << 8) | byte;
+    std::uint64_t limb[4] = {0, 0, 0, 0};  // little-endian limbs, filled from the last byte
+    for (std::size_t i = 0; i < word.size(); ++i) {
+        std::size_t k = word.size() - 1 - i;
+        limb[k / 8] |= static_cast<std::uint64_t>(word[i]) << (8 * (k % 8));
+    }
+    if (!limb[1] && !limb[2] && !limb[3]) return U256(limb[0]);
+    U256 v = limb[3];
+    for (int i = 2; i >= 0; --i) v = (v << 64) | limb[i];
     return v;
 }
 

@@ -1,5 +1,7 @@
 #include "ingest/ingest.hpp"
 
+#include "ingest/parse_ahead.hpp"
+
 #include "eth/etl_csv.hpp"
 
 #include <fmt/format.h>
@@ -72,8 +74,9 @@ void Ingestor::ingest_paths(const std::vector<fs::path>& paths) {
         }
     }
     for (const auto& f : files) bytes_total_ += fs::file_size(f);
+    ParseAhead parser(files);
     for (const auto& f : files) {
-        eth::parse_response_file(f, assembler_);
+        parser.next().replay(assembler_);
         report_.files++;
         report_.bytes_read += fs::file_size(f);
         flush(false);

@@ -20,17 +20,35 @@ const U256& pow10(unsigned e) {
 /// Groups transfer indexes by an id column: sorted distinct keys, offsets, and the lists.
 void build_adjacency(const std::vector<std::uint32_t>& ids, std::vector<std::uint32_t>& keys,
                      std::vector<std::uint32_t>& offs, std::vector<std::uint32_t>& list) {
-    std::uint32_t n = static_cast<std::uint32_t>(ids.size());
+    auto n = static_cast<std::uint32_t>(ids.size());
     list.resize(n);
-    std::iota(list.begin(), list.end(), 0u);
-    // Stable by id keeps each address's transfers in chain order.
-    std::stable_sort(list.begin(), list.end(), [&](std::uint32_t a, std::uint32_t b) { return ids[a] < ids[b]; });
     keys.clear();
     offs.clear();
-    for (std::uint32_t i = 0; i < n; ++i) {
-        if (i == 0 || ids[list[i]] != ids[list[i - 1]]) {
-            keys.push_back(ids[list[i]]);
-            offs.push_back(i);
+    std::uint32_t max_id = 0;
+    for (auto id : ids) max_id = std::max(max_id, id);
+    if (n && max_id <= 4ull * n) {
+        // Counting sort by id: linear, and stable, so each address's rows stay in chain order.
+        std::vector<std::uint32_t> start(static_cast<std::size_t>(max_id) + 2, 0);
+        for (auto id : ids) ++start[id + 1];
+        for (std::size_t i = 1; i < start.size(); ++i) start[i] += start[i - 1];
+        for (std::uint32_t id = 0; id <= max_id; ++id)
+            if (start[id + 1] != start[id]) {
+                keys.push_back(id);
+                offs.push_back(start[id]);
+            }
+        for (std::uint32_t i = 0; i < n; ++i) list[start[ids[i]]++] = i;
+    } else {
+        // Sparse ids (a small segment late in a large store): sort (id, row) as one 64-bit key.
+        std::vector<std::uint64_t> pairs(n);
+        for (std::uint32_t i = 0; i < n; ++i) pairs[i] = static_cast<std::uint64_t>(ids[i]) << 32 | i;
+        std::sort(pairs.begin(), pairs.end());
+        for (std::uint32_t i = 0; i < n; ++i) {
+            auto id = static_cast<std::uint32_t>(pairs[i] >> 32);
+            list[i] = static_cast<std::uint32_t>(pairs[i]);
+            if (i == 0 || id != keys.back()) {
+                keys.push_back(id);
+                offs.push_back(i);
+            }
         }
     }
     offs.push_back(n);

@@ -26,5 +26,6 @@ void add_rollback_command(CLI::App& app);
 void add_compact_command(CLI::App& app);
 void add_safe_check_command(CLI::App& app);
 void add_simulate_command(CLI::App& app);
+void add_trace_command(CLI::App& app);
 
 }  // namespace chainward::cli

@@ -29,6 +29,7 @@ int main(int argc, char** argv) {
     cli::add_compact_command(app);
     cli::add_safe_check_command(app);
     cli::add_simulate_command(app);
+    cli::add_trace_command(app);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

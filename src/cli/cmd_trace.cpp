@@ -1,0 +1,167 @@
+// trace: where did stolen value go (forward) under a taint model; report freeze points.
+#include <ctime>
+#include <fstream>
+
+#include <fmt/format.h>
+
+#include "cli/commands.hpp"
+#include "cli/format.hpp"
+#include "label/label.hpp"
+#include "store/store.hpp"
+#include "trace/trace.hpp"
+
+namespace chainward::cli {
+namespace {
+
+struct TraceArgs {
+    std::string data_dir, model = "haircut", since, until, labels, out;
+    std::vector<std::string> txs, addresses, min_amounts;
+    std::uint32_t hops = 0;
+    std::size_t max_addresses = 0, top = 30;
+    bool backward = false, through = false, json = false, csv = false, dot = false;
+};
+
+/// BLOCK (digits) or TIME (unix seconds with a leading '@', or YYYY-MM-DD[THH:MM[:SS]][Z], UTC).
+std::uint64_t parse_point(const store::TransferStore& st, const std::string& s, const char* what, bool until) {
+    if (s.empty()) throw InputError(fmt::format("{}: empty", what));
+    std::optional<std::uint64_t> time;
+    if (s[0] == '@') {
+        try {
+            time = parse_u64(s.substr(1));
+        } catch (const std::invalid_argument& e) {
+            throw InputError(fmt::format("{} \"{}\": {}", what, s, e.what()));
+        }
+    } else if (s.find('-') != std::string::npos) {
+        std::tm tm{};
+        int y = 0, mo = 0, d = 0, h = 0, mi = 0, se = 0;
+        int n = std::sscanf(s.c_str(), "%d-%d-%dT%d:%d:%d", &y, &mo, &d, &h, &mi, &se);
+        if (n < 3) throw InputError(fmt::format("{} \"{}\": want a block number, @unixtime or YYYY-MM-DDTHH:MM:SSZ", what, s));
+        tm.tm_year = y - 1900;
+        tm.tm_mon = mo - 1;
+        tm.tm_mday = d;
+        tm.tm_hour = h;
+        tm.tm_min = mi;
+        tm.tm_sec = se;
+        time = static_cast<std::uint64_t>(timegm(&tm));
+    } else {
+        try {
+            return parse_u64(s);
+        } catch (const std::invalid_argument& e) {
+            throw InputError(fmt::format("{} \"{}\": {}", what, s, e.what()));
+        }
+    }
+    auto b = trace::block_at_time(st, *time);
+    if (!b) {
+        if (until) return st.last_block().value_or(0);
+        throw InputError(fmt::format("{} \"{}\": after the newest stored block", what, s));
+    }
+    // --until TIME: the last block before that time; --since TIME: the first block at or after it
+    if (until) return *b == 0 ? 0 : (st.block(*b)->timestamp == *time ? *b : *b - 1);
+    return *b;
+}
+
+void run_trace(const TraceArgs& a) {
+    auto st = store::TransferStore::open(a.data_dir, store::TransferStore::Mode::ReadOnly);
+    trace::StoreGraph g(*st);
+    trace::Options o;
+    auto m = trace::model_from_name(a.model);
+    if (!m) throw InputError(fmt::format("--model \"{}\": want poison, haircut, fifo, lifo or tiho", a.model));
+    o.model = *m;
+    if (a.hops) o.max_hops = a.hops;
+    if (a.max_addresses) o.max_addresses = a.max_addresses;
+    o.through_terminals = a.through;
+    if (!a.until.empty()) o.until_block = parse_point(*st, a.until, "--until", true);
+    label::LabelSet labels;
+    if (!a.labels.empty()) {
+        labels = label::LabelSet::load_csv(a.labels);
+        o.roles = trace::roles_from_labels(g, labels);
+    }
+    for (const auto& spec : a.min_amounts) {
+        auto eq = spec.find('=');
+        if (eq == std::string::npos) throw InputError(fmt::format("--min-amount \"{}\": want ASSET=AMOUNT (e.g. ETH=0.5)", spec));
+        AssetSelection sel = select_asset(*st, spec.substr(0, eq));
+        for (auto id : sel.ids) {
+            unsigned dec = display_asset(st->asset(id)).decimals;
+            try {
+                o.min_amount[id] = parse_units(spec.substr(eq + 1), dec);
+            } catch (const std::invalid_argument& e) {
+                throw InputError(fmt::format("--min-amount \"{}\": {}", spec, e.what()));
+            }
+        }
+    }
+    if (a.backward) throw InputError("--backward: not implemented yet (forward traces only; see docs/tracing.md)");
+    if (!a.txs.empty()) {
+        std::vector<Hash32> hs;
+        for (const auto& t : a.txs) {
+            try {
+                hs.push_back(parse_hash(t));
+            } catch (const std::invalid_argument& e) {
+                throw InputError(fmt::format("--tx \"{}\": {}", t, e.what()));
+            }
+        }
+        std::vector<Hash32> missing;
+        o.source_transfers = trace::find_transactions(*st, hs, &missing);
+        if (!missing.empty()) throw InputError(fmt::format("--tx {}: no stored transfers with this transaction hash", missing[0].hex()));
+    }
+    if (!a.addresses.empty()) {
+        std::uint64_t since = a.since.empty() ? 0 : parse_point(*st, a.since, "--since", false);
+        for (const auto& s : a.addresses) {
+            auto id = st->find_address(parse_address_arg(s, "--address"));
+            if (!id) throw InputError(fmt::format("--address {}: not in the store", s));
+            o.source_addresses.push_back({*id, since});
+        }
+    } else if (!a.since.empty()) {
+        throw InputError("--since needs --address");
+    }
+    if (o.source_transfers.empty() && o.source_addresses.empty()) throw InputError("trace: give --tx HASH or --address ADDR");
+
+    trace::Result r = trace::trace(g, o);
+
+    trace::ReportContext ctx;
+    ctx.graph = &g;
+    ctx.labels = a.labels.empty() ? nullptr : &labels;
+    ctx.top = a.top;
+    ctx.asset_info = [&](store::AssetId id) {
+        AssetKey k = st->asset(id);
+        AssetDisplay d = display_asset(k);
+        return trace::AssetInfo{d.name, k.type == AssetType::Native ? std::string("native") : k.contract.checksum(), d.decimals};
+    };
+    std::string text = a.json  ? trace::report_json(r, ctx)
+                       : a.csv ? trace::report_csv(r, ctx)
+                       : a.dot ? trace::report_dot(r, ctx)
+                               : trace::report_text(r, ctx);
+    if (a.out.empty()) {
+        fmt::print("{}", text);
+    } else {
+        std::ofstream f(a.out, std::ios::binary);
+        f << text;
+        if (!f) throw InputError(fmt::format("--out {}: cannot write", a.out));
+    }
+}
+
+}  // namespace
+
+void add_trace_command(CLI::App& app) {
+    auto a = std::make_shared<TraceArgs>();
+    auto* cmd = app.add_subcommand("trace", "Trace stolen value forward under a taint model and report where it rests and who can freeze it");
+    add_data_dir_option(*cmd, a->data_dir);
+    cmd->add_option("--tx", a->txs, "trace the value moved by this transaction (repeatable)");
+    cmd->add_option("--address", a->addresses, "trace the funds of this address (repeatable) from --since on");
+    cmd->add_option("--since", a->since, "BLOCK, @UNIXTIME or YYYY-MM-DDTHH:MM:SSZ (with --address; default: genesis)");
+    cmd->add_option("--until", a->until, "stop after this BLOCK or TIME");
+    cmd->add_flag("--backward", a->backward, "where did the funds at --address come from");
+    cmd->add_option("--model", a->model, "poison, haircut (default), fifo, lifo or tiho");
+    cmd->add_option("--hops", a->hops, "follow at most N hops from the source (default: unlimited)");
+    cmd->add_option("--min-amount", a->min_amounts, "ASSET=AMOUNT: drop tainted amounts below this (repeatable; e.g. ETH=0.01)");
+    cmd->add_option("--max-addresses", a->max_addresses, "follow at most N addresses");
+    cmd->add_option("--labels", a->labels, "labels CSV (address,entity,category): terminals, converters, names");
+    cmd->add_flag("--through", a->through, "continue through terminals (still reported)");
+    cmd->add_option("--top", a->top, "rows per table in the terminal report (default 30)");
+    cmd->add_flag("--json", a->json, "JSON report (schema: docs/tracing.md)");
+    cmd->add_flag("--csv", a->csv, "CSV report");
+    cmd->add_flag("--dot", a->dot, "Graphviz DOT of the flow");
+    cmd->add_option("--out", a->out, "write the report to this file");
+    cmd->callback([a] { run_trace(*a); });
+}
+
+}  // namespace chainward::cli

@@ -1211,7 +1211,8 @@ void Gen::end_block() {
 Role Gen::role(std::uint32_t id) const {
     switch (cat_[id]) {
         case Cat::Dex:
-        case Cat::Weth: return Role::Converter;
+        case Cat::Weth:
+        case Cat::Market: return Role::Converter;
         case Cat::Exchange:
         case Cat::ExchangeCold:
         case Cat::Deposit:

@@ -33,6 +33,7 @@ void TaintReference::apply(const Rec& r) {
     const bool from_term = !from_conv && r.from && role_(r.from) == Role::Terminal;
     const bool to_term = !to_conv && r.to && role_(r.to) == Role::Terminal;
     const bool fee = r.kind == TransferKind::Fee || r.kind == TransferKind::Burn;
+    const bool is_nft = r.kind == TransferKind::Nft || r.kind == TransferKind::Multi;
 
     // 1. How much of this transfer is tainted, and debit the sender's pot.
     uint256_t hc = 0;
@@ -44,13 +45,22 @@ void TaintReference::apply(const Rec& r) {
         poison = p.poisoned;
         p.balance -= amount;
         p.haircut -= hc;
-    } else if (from_conv && r.to) {
+    }
+    if (from_conv && r.to) {
         // What a converter pays back to an address that paid into a converter in this transaction
         // carries the taint share of what that address paid in.
         auto it = swap_in_.find(r.to);
         if (it != swap_in_.end() && it->second.total > 0) {
             hc = amount * it->second.haircut / it->second.total;
             poison = it->second.poisoned;
+        }
+    } else if (is_nft && r.to) {
+        // An NFT handed to an address that paid into a converter (the marketplace) in this
+        // transaction is what the payment bought: wholly tainted if any paid-in value was.
+        auto it = swap_in_.find(r.to);
+        if (it != swap_in_.end() && it->second.total > 0) {
+            if (it->second.haircut > 0) hc = amount;
+            poison = poison || it->second.poisoned;
         }
     }
     if (r.typ == Typology::HeistSource && r.heist == heist_) {
@@ -100,7 +110,8 @@ void TaintReference::apply(const Rec& r) {
 bool TaintReference::is_payout(const Rec& r) const {
     const bool from_conv = r.kind == TransferKind::Wrap || (r.from && role_(r.from) == Role::Converter);
     const bool to_conv = r.kind == TransferKind::Unwrap || (r.to && role_(r.to) == Role::Converter);
-    return from_conv && !to_conv;
+    const bool nft = r.kind == TransferKind::Nft || r.kind == TransferKind::Multi;
+    return (from_conv || nft) && !to_conv && r.to;
 }
 
 void TaintReference::end_tx() {

@@ -91,6 +91,20 @@ void run_ingest(const IngestArgs& a) {
                    r.blocks_stored, r.blocks_skipped, r.txs, r.transfers, secs, a.rpc, node->methods().receipts,
                    node->methods().traces);
         for (const auto& n : r.notes) fmt::print("note: {}\n", n);
+        // Symbols and decimals of tokens the built-in table does not know, from the node.
+        auto file = std::filesystem::path(a.data_dir) / "tokens.json";
+        auto tokens = eth::read_token_file(file);
+        std::vector<Address> unknown;
+        for (store::AssetId id = 1; id < st->asset_count(); ++id) {
+            AssetKey k = st->asset(id);
+            if (k.type == AssetType::Erc20 && !eth::known_token(k.contract) && !tokens.count(k.contract)) unknown.push_back(k.contract);
+        }
+        if (!unknown.empty()) {
+            auto found = node->token_metadata(unknown);
+            tokens.insert(found.begin(), found.end());
+            eth::write_token_file(file, tokens);
+            fmt::print("token metadata: {} of {} new token contracts answered decimals() and symbol()\n", found.size(), unknown.size());
+        }
         return;
     }
     std::vector<std::filesystem::path> paths(a.paths.begin(), a.paths.end());

@@ -10,7 +10,11 @@ namespace {
 
 using store::TransferStore;
 
-std::unique_ptr<TransferStore> open_ro(const std::string& dir) { return TransferStore::open(dir, TransferStore::Mode::ReadOnly); }
+std::unique_ptr<TransferStore> open_ro(const std::string& dir) {
+    auto st = TransferStore::open(dir, TransferStore::Mode::ReadOnly);
+    load_token_metadata(*st);
+    return st;
+}
 
 struct StatsArgs {
     std::string data_dir;

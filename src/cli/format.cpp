@@ -38,6 +38,7 @@ AssetDisplay display_asset(const AssetKey& k) {
 }
 
 AssetSelection select_asset(const store::TransferStore& st, const std::string& arg) {
+    load_token_metadata(st);
     AssetSelection sel;
     std::string lower;
     for (char c : arg) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -61,6 +62,13 @@ AssetSelection select_asset(const store::TransferStore& st, const std::string& a
     sel.decimals = t ? t->decimals : 0;
     if (!sel.ids.empty() && st.asset(sel.ids[0]).type != AssetType::Erc20) sel.decimals = 0;
     return sel;
+}
+
+void load_token_metadata(const store::TransferStore& st) {
+    static std::string loaded;
+    if (loaded == st.dir().string()) return;
+    loaded = st.dir().string();
+    eth::register_tokens(eth::read_token_file(st.dir() / "tokens.json"));
 }
 
 std::string json_escape(const std::string& s) {

@@ -33,4 +33,7 @@ AssetDisplay display_asset(const AssetKey& k);
 
 std::string json_escape(const std::string& s);
 
+/// Registers the token metadata a store directory holds (tokens.json, written by `ingest --rpc`).
+void load_token_metadata(const store::TransferStore& st);
+
 }  // namespace chainward::cli

@@ -168,7 +168,13 @@ struct TokenInfo {
     std::string symbol;
     unsigned decimals = 18;
 };
+/// Symbol and decimals from the built-in table or metadata registered with register_tokens.
 std::optional<TokenInfo> known_token(const Address& contract);
+/// Adds token metadata (e.g. read from a node with eth_call) for known_token to find.
+void register_tokens(const std::map<Address, TokenInfo>& tokens);
+/// Token metadata file of a store directory (`tokens.json`: {"0x…": {"symbol": …, "decimals": …}}).
+std::map<Address, TokenInfo> read_token_file(const std::filesystem::path& file);
+void write_token_file(const std::filesystem::path& file, const std::map<Address, TokenInfo>& tokens);
 std::optional<Address> known_token_by_symbol(std::string_view symbol);
 /// Mainnet WETH9.
 Address weth9_address();

@@ -185,4 +185,51 @@ void NodeSource::fetch(std::uint64_t from, std::uint64_t to,
     }
 }
 
+std::map<Address, TokenInfo> NodeSource::token_metadata(const std::vector<Address>& contracts) {
+    std::map<Address, TokenInfo> out;
+    int id = 1;
+    for (std::size_t lo = 0; lo < contracts.size(); lo += 50) {
+        std::vector<std::pair<std::string, std::string>> calls;
+        std::size_t hi = std::min(contracts.size(), lo + 50);
+        for (std::size_t i = lo; i < hi; ++i)
+            for (const char* sel : {"0x313ce567", "0x95d89b41"})  // decimals(), symbol()
+                calls.emplace_back("eth_call", fmt::format(R"([{{"to":"{}","data":"{}"}},"latest"])", contracts[i].hex(), sel));
+        int first = id;
+        std::string body = post(batch(calls, id), "eth_call");
+        simdjson::dom::parser p;
+        simdjson::dom::array arr;
+        if (p.parse(body).get(arr)) continue;
+        std::map<std::int64_t, std::string> results;  // batch answers may come in any order
+        for (auto e : arr) {
+            std::int64_t rid;
+            std::string_view r;
+            if (!e["id"].get(rid) && !e["result"].get(r)) results[rid] = std::string(r);
+        }
+        for (std::size_t i = lo; i < hi; ++i) {
+            auto dec = results.find(first + 2 * static_cast<int>(i - lo));
+            auto sym = results.find(first + 2 * static_cast<int>(i - lo) + 1);
+            if (dec == results.end() || sym == results.end()) continue;
+            try {
+                auto d = parse_hex_bytes(dec->second), s = parse_hex_bytes(sym->second);
+                if (d.size() != 32 || u256_from_be(d) > 77) continue;
+                std::string symbol;
+                if (s.size() == 32) {  // bytes32 symbol (early tokens)
+                    for (auto c : s)
+                        if (c) symbol += static_cast<char>(c);
+                } else if (s.size() >= 64) {  // ABI string: offset, length, bytes
+                    U256 off = u256_from_be({s.data(), 32});
+                    if (off + 32 > s.size()) continue;
+                    U256 len = u256_from_be({s.data() + static_cast<std::size_t>(off), 32});
+                    if (off + 32 + len > s.size() || len > 64) continue;
+                    symbol.assign(reinterpret_cast<const char*>(s.data()) + static_cast<std::size_t>(off) + 32, static_cast<std::size_t>(len));
+                }
+                if (!symbol.empty()) out[contracts[i]] = TokenInfo{symbol, static_cast<unsigned>(u256_from_be(d))};
+            } catch (const std::invalid_argument&) {
+                continue;  // not an ERC-20 answer: no metadata
+            }
+        }
+    }
+    return out;
+}
+
 }  // namespace chainward::eth

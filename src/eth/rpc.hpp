@@ -6,9 +6,12 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
+
+#include "eth/eth.hpp"
 
 namespace chainward::eth {
 
@@ -41,6 +44,9 @@ public:
                const std::function<void(std::string_view body, const std::string& name)>& sink,
                const std::function<void()>& range_done = {});
     const RpcMethods& methods() const { return methods_; }
+    /// decimals() and symbol() of ERC-20 contracts by eth_call at the latest block; contracts
+    /// that do not answer both are left out.
+    std::map<Address, TokenInfo> token_metadata(const std::vector<Address>& contracts);
     /// One call; returns the raw `result` JSON text. Throws InputError with the node's message.
     std::string call(const std::string& method, const std::string& params_json);
 

@@ -1,4 +1,9 @@
 // A small built-in table of major Ethereum mainnet tokens (facts: contract, symbol, decimals).
+#include <fmt/format.h>
+#include <simdjson.h>
+
+#include <fstream>
+
 #include "eth/eth.hpp"
 
 namespace chainward::eth {
@@ -35,10 +40,64 @@ constexpr Known kTokens[] = {
 
 Address weth9_address() { return parse_address("0xC02aaA39b223FE8D0A0e5C4F27eAD9083C756Cc2"); }
 
+std::map<Address, TokenInfo>& registry() {
+    static std::map<Address, TokenInfo> r = [] {
+        std::map<Address, TokenInfo> m;
+        for (const auto& k : kTokens) m[parse_address(k.address)] = TokenInfo{k.symbol, k.decimals};
+        return m;
+    }();
+    return r;
+}
+
 std::optional<TokenInfo> known_token(const Address& contract) {
-    for (const auto& k : kTokens)
-        if (parse_address(k.address) == contract) return TokenInfo{k.symbol, k.decimals};
-    return std::nullopt;
+    auto it = registry().find(contract);
+    if (it == registry().end()) return std::nullopt;
+    return it->second;
+}
+
+void register_tokens(const std::map<Address, TokenInfo>& tokens) {
+    for (const auto& [a, t] : tokens) registry().try_emplace(a, t);  // the built-in table wins
+}
+
+std::map<Address, TokenInfo> read_token_file(const std::filesystem::path& file) {
+    std::map<Address, TokenInfo> out;
+    if (!std::filesystem::exists(file)) return out;
+    simdjson::padded_string buf;
+    if (simdjson::padded_string::load(file.string()).get(buf)) throw InputError(file.string() + ": cannot read");
+    simdjson::dom::parser p;
+    simdjson::dom::object o;
+    if (p.parse(buf).get(o)) throw InputError(file.string() + ": malformed JSON (expected an object)");
+    for (auto [key, value] : o) {
+        std::string_view sym;
+        std::uint64_t dec;
+        if (value["symbol"].get(sym) || value["decimals"].get(dec) || dec > 77)
+            throw InputError(file.string() + ": " + std::string(key) + ": needs symbol (string) and decimals (0..77)");
+        try {
+            out[parse_address(key)] = TokenInfo{std::string(sym), static_cast<unsigned>(dec)};
+        } catch (const std::invalid_argument& e) {
+            throw InputError(file.string() + ": " + std::string(key) + ": " + e.what());
+        }
+    }
+    return out;
+}
+
+void write_token_file(const std::filesystem::path& file, const std::map<Address, TokenInfo>& tokens) {
+    std::string s = "{";
+    for (const auto& [a, t] : tokens) {
+        std::string sym;
+        for (char c : t.symbol)  // symbols come from contracts: keep printable ASCII only
+            if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') sym += c;
+        s += fmt::format("{}\n  \"{}\": {{\"symbol\": \"{}\", \"decimals\": {}}}", s.size() > 1 ? "," : "", a.hex(), sym, t.decimals);
+    }
+    s += "\n}\n";
+    auto tmp = file;
+    tmp += ".tmp";
+    {
+        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+        out << s;
+        if (!out) throw InputError(tmp.string() + ": cannot write");
+    }
+    std::filesystem::rename(tmp, file);
 }
 
 std::optional<Address> known_token_by_symbol(std::string_view symbol) {

@@ -53,6 +53,13 @@ store=$work/store
 grep -q "receipts eth_getBlockReceipts, traces debug_traceBlockByNumber" "$work/ingest1.txt" ||
   { echo "node_integration: FAIL: expected anvil to serve eth_getBlockReceipts and debug_traceBlockByNumber" >&2; exit 1; }
 
+step "token metadata read from the node with eth_call"
+python3 - "$store/tokens.json" <<'PY' || { echo "node_integration: FAIL: tokens.json lacks the test token (TT, 18 decimals)" >&2; exit 1; }
+import json, sys
+tokens = json.load(open(sys.argv[1]))
+assert any(t == {"symbol": "TT", "decimals": 18} for t in tokens.values()), tokens
+PY
+
 step "balances: chainward vs node"
 node "$scenario" check "$url" "$work/touched.json" "$chainward" "$store"
 

@@ -179,7 +179,8 @@ private:
                 add(tx.index, tx.hash, TransferKind::Nft, log.log_index, from, to, {AssetType::Erc721, log.address, v}, 1);
             else
                 add(tx.index, tx.hash, TransferKind::Token, log.log_index, from, to, {AssetType::Erc20, log.address, 0}, v);
-        } else if (t0 == t.transfer_single && log.topics.size() == 4 && log.data.size() == 64) {
+        } else if ((t0 == t.transfer_single || t0 == t.transfer_batch) && log.topics.size() == 4) {
+            // ERC-1155: topics are (signature, operator, from, to); data holds the id(s) and value(s).
             Address from, to;
             try {
                 from = address_from_word(log.topics[2].b);
@@ -187,17 +188,14 @@ private:
             } catch (const std::invalid_argument&) {
                 return;
             }
-            add(tx.index, tx.hash, TransferKind::Multi, log.log_index, from, to,
-                {AssetType::Erc1155, log.address, u256_from_be(word(log.data, 0))}, u256_from_be(word(log.data, 1)));
-        } else if (t0 == t.transfer_batch && log.topics.size() == 4) {
-            Address from, to;
-            try {
-                from = address_from_word(log.topics[2].b);
-                to = address_from_word(log.topics[3].b);
-            } catch (const std::invalid_argument&) {
-                return;
+            std::optional<std::vector<U256>> ids, values;
+            if (t0 == t.transfer_single && log.data.size() == 64) {
+                ids = std::vector<U256>{u256_from_be(word(log.data, 0))};
+                values = std::vector<U256>{u256_from_be(word(log.data, 1))};
+            } else if (t0 == t.transfer_batch) {
+                ids = abi_uint_array(log.data, 0);
+                values = abi_uint_array(log.data, 1);
             }
-            auto ids = abi_uint_array(log.data, 0), values = abi_uint_array(log.data, 1);
             if (!ids || !values || ids->size() != values->size()) return;
             for (std::size_t i = 0; i < ids->size(); ++i)
                 add(tx.index, tx.hash, TransferKind::Multi, log.log_index, from, to, {AssetType::Erc1155, log.address, (*ids)[i]},

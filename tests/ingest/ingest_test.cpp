@@ -2,6 +2,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "../test_util.hpp"
+
 #include "chain_gen.hpp"
 #include "ingest/ingest.hpp"
 
@@ -14,15 +16,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct TempDir {
-    fs::path p;
-    TempDir() : p(fs::temp_directory_path() / ("cw-ingest-" + std::to_string(::getpid()) + "-" + std::to_string(counter++))) {
-        fs::remove_all(p);
-        fs::create_directories(p);
-    }
-    ~TempDir() { fs::remove_all(p); }
-    static inline int counter = 0;
-};
+using chainward::test::TempDir;
 
 Hash32 ingest_into(const fs::path& store_dir, const std::vector<fs::path>& inputs, IngestOptions opt = {}) {
     auto st = TransferStore::open(store_dir, TransferStore::Mode::ReadWrite);

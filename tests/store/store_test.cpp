@@ -1,6 +1,8 @@
 // TransferStore: exact round trips, adjacency order, merges, rollback and crash leftovers.
 #include <gtest/gtest.h>
 
+#include "../test_util.hpp"
+
 #include <filesystem>
 #include <fstream>
 #include <random>
@@ -13,14 +15,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct TempDir {
-    fs::path p;
-    TempDir() : p(fs::temp_directory_path() / ("cw-store-" + std::to_string(::getpid()) + "-" + std::to_string(counter++))) {
-        fs::remove_all(p);
-    }
-    ~TempDir() { fs::remove_all(p); }
-    static inline int counter = 0;
-};
+using chainward::test::TempDir;
 
 Address addr(std::uint32_t i) {
     Address a;

@@ -1,0 +1,25 @@
+// Helpers shared by the C++ tests.
+#pragma once
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <string>
+
+namespace chainward::test {
+
+/// A fresh directory under the system temp dir, removed with everything in it at scope exit.
+struct TempDir {
+    std::filesystem::path p;
+    explicit TempDir(const std::string& tag = "cw")
+        : p(std::filesystem::temp_directory_path() / (tag + "-" + std::to_string(::getpid()) + "-" + std::to_string(counter++))) {
+        std::filesystem::remove_all(p);
+        std::filesystem::create_directories(p);
+    }
+    ~TempDir() { std::filesystem::remove_all(p); }
+    TempDir(const TempDir&) = delete;
+    TempDir& operator=(const TempDir&) = delete;
+    static inline int counter = 0;
+};
+
+}  // namespace chainward::test

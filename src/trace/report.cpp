@@ -131,8 +131,8 @@ std::string report_json(const Result& r, const ReportContext& c) {
     arr("at_rest", r.at_rest, true);
     arr("converted", r.converted, false);
     arr("frontier", r.frontier, false);
-    s += fmt::format("],\"stats\":{{\"transfers_visited\":{},\"transfers_loaded\":{},\"addresses_followed\":{}}}}}\n", r.stats.transfers_visited,
-                     r.stats.transfers_loaded, r.stats.addresses_followed);
+    s += fmt::format("],\"stats\":{{\"transfers_visited\":{},\"transfers_loaded\":{},\"addresses_followed\":{},\"trace_seconds\":{:.6f}}}}}\n",
+                     r.stats.transfers_visited, r.stats.transfers_loaded, r.stats.addresses_followed, r.stats.seconds);
     return s;
 }
 

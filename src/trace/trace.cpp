@@ -2,6 +2,7 @@
 // on the global transfer id, so it only reads the transfers of addresses that hold taint (and
 // their history once, for opening balances), never the whole chain.
 #include <algorithm>
+#include <chrono>
 #include <deque>
 #include <queue>
 
@@ -530,6 +531,11 @@ std::vector<PathStep> Result::path_to(const Holding& h, std::size_t max_steps) c
     return rev;
 }
 
-Result trace(const Graph& g, const Options& opt) { return Tracer(g, opt).run(); }
+Result trace(const Graph& g, const Options& opt) {
+    const auto t0 = std::chrono::steady_clock::now();
+    Result r = Tracer(g, opt).run();
+    r.stats.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    return r;
+}
 
 }  // namespace chainward::trace

@@ -165,6 +165,7 @@ struct TraceStats {
     std::uint64_t transfers_visited = 0;  ///< transfers processed (edges visited)
     std::uint64_t transfers_loaded = 0;   ///< adjacency entries read (prefix balances included)
     std::uint64_t addresses_followed = 0;
+    double seconds = 0;  ///< wall time of trace() itself
 };
 
 struct Result {

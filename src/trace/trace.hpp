@@ -189,10 +189,8 @@ struct Result {
 /// Runs a forward trace. Throws InputError on inconsistent options (no sources).
 Result trace(const Graph& g, const Options& opt);
 
-/// Backward trace: which sources funded the taint-free balance of `address` at the end of
-/// `until_block` (or the last block). Runs forward traces from every address that sent value to
-/// the ancestors of `address` is too costly; instead taint is pushed backwards in reverse chain
-/// order under the chosen model (poison or haircut). See docs/tracing.md "Backward".
+/// Backward trace: where the balance of `address` (at `until_block` or the end) came from.
+/// Not implemented yet: throws InputError (see docs/tracing.md "Backward").
 struct BackwardOrigin {
     AddressId address = store::kNoAddress;
     AssetId asset = store::kNativeAsset;

@@ -149,6 +149,18 @@ SegmentMeta write_segment(const std::filesystem::path& dir, const std::string& n
     write_column(dir / "t_exp.u8", c.exp);
     write_column(dir / "t_mant.u64", c.mant);
     write_column(dir / "big.bin", c.big);
+    std::vector<TxLookupRow> lookup;
+    for (std::uint32_t t = 0; t < c.txs.size(); ++t) {
+        const std::uint8_t* h = c.tx_hashes.data() + 32 * t;
+        if (std::all_of(h, h + 32, [](std::uint8_t b) { return b == 0; })) continue;
+        TxLookupRow r{};
+        std::memcpy(&r.prefix, h, 8);
+        r.tx_row = t;
+        lookup.push_back(r);
+    }
+    std::sort(lookup.begin(), lookup.end(),
+              [](const TxLookupRow& a, const TxLookupRow& b) { return a.prefix != b.prefix ? a.prefix < b.prefix : a.tx_row < b.tx_row; });
+    write_column(dir / "tx_lookup.bin", lookup);
     std::vector<std::uint32_t> keys, offs, list;
     build_adjacency(c.from, keys, offs, list);
     write_column(dir / "out_keys.u32", keys);
@@ -172,6 +184,8 @@ SegmentMeta write_segment(const std::filesystem::path& dir, const std::string& n
 }
 
 SegmentReader::SegmentReader(const std::filesystem::path& dir, SegmentMeta meta) : dir_(dir), meta_(std::move(meta)) {
+    tx_lookup_f_ = MappedFile(dir / "tx_lookup.bin");
+    tx_lookup_ = tx_lookup_f_.as<TxLookupRow>();
     blocks_f_ = MappedFile(dir / "blocks.bin");
     txs_f_ = MappedFile(dir / "tx.bin");
     tx_hash_ = MappedFile(dir / "tx_hash.bin");
@@ -208,7 +222,8 @@ SegmentReader::SegmentReader(const std::filesystem::path& dir, SegmentMeta meta)
     bool ok = blocks_.size() == meta_.blocks && txs_.size() == meta_.txs && tx_hash_.bytes().size() == 32 * meta_.txs &&
               from_.size() == n && to_.size() == n && asset_.size() == n && refc_.size() == n && kind_.size() == n &&
               exp_.size() == n && mant_.size() == n && out_list_.size() == n && in_list_.size() == n &&
-              out_offs_.size() == out_keys_.size() + 1 && in_offs_.size() == in_keys_.size() + 1;
+              out_offs_.size() == out_keys_.size() + 1 && in_offs_.size() == in_keys_.size() + 1 &&
+              tx_lookup_.size() <= meta_.txs;
     if (!ok) throw StoreError("segment " + dir.string() + " does not match the manifest (corrupt or truncated)");
 }
 
@@ -245,6 +260,20 @@ std::span<const std::uint32_t> SegmentReader::adjacency(AddressId a, bool out) c
     return list.subspan(offs[k], offs[k + 1] - offs[k]);
 }
 
+std::optional<std::size_t> SegmentReader::find_tx(const Hash32& h) const {
+    std::uint64_t prefix;
+    std::memcpy(&prefix, h.b.data(), 8);
+    auto it = std::lower_bound(tx_lookup_.begin(), tx_lookup_.end(), prefix,
+                               [](const TxLookupRow& r, std::uint64_t p) { return r.prefix < p; });
+    for (; it != tx_lookup_.end() && it->prefix == prefix; ++it)
+        if (std::memcmp(tx_hash_.bytes().data() + 32 * std::size_t{it->tx_row}, h.b.data(), 32) == 0) return it->tx_row;
+    return std::nullopt;
+}
+
+std::pair<std::size_t, std::size_t> SegmentReader::transfers_of_tx(std::size_t t) const {
+    return {txs_[t].first_transfer, t + 1 < txs_.size() ? txs_[t + 1].first_transfer : transfer_count()};
+}
+
 SegmentColumns SegmentReader::load() const {
     SegmentColumns c;
     c.blocks.assign(blocks_.begin(), blocks_.end());
@@ -268,7 +297,9 @@ std::uint64_t SegmentReader::bytes_transfers() const {
         s += f->bytes().size();
     return s;
 }
-std::uint64_t SegmentReader::bytes_hashes() const { return tx_hash_.bytes().size() + blocks_.size() * 64; }
+std::uint64_t SegmentReader::bytes_hashes() const {
+    return tx_hash_.bytes().size() + blocks_.size() * 64 + tx_lookup_f_.bytes().size();
+}
 std::uint64_t SegmentReader::bytes_other() const {
     return blocks_f_.bytes().size() - blocks_.size() * 64 + txs_f_.bytes().size() + big_f_.bytes().size();
 }

@@ -3,6 +3,8 @@
 #pragma once
 
 #include <bit>
+#include <optional>
+#include <utility>
 #include <cstdint>
 #include <filesystem>
 #include <type_traits>
@@ -36,6 +38,16 @@ struct TxRow {
     std::uint32_t pad;
 };
 static_assert(sizeof(TxRow) == 16 && std::is_trivially_copyable_v<TxRow>);
+
+/// File: seg-N/tx_lookup.bin, transaction rows sorted by hash: the hash's first 8 bytes (as a
+/// little-endian u64) and the tx row; full hashes are compared in tx_hash.bin. Block-level rows
+/// (zero hash) are left out.
+struct TxLookupRow {
+    std::uint64_t prefix;
+    std::uint32_t tx_row;
+    std::uint32_t pad;
+};
+static_assert(sizeof(TxLookupRow) == 16 && std::is_trivially_copyable_v<TxLookupRow>);
 
 /// Amount encoding: amount = mant * 10^exp with exp < 78; exp == kBigAmount means `mant` indexes
 /// seg-N/big.bin (32-byte big-endian amounts) because the value has no such short form.
@@ -85,12 +97,18 @@ public:
     TransferRef ref(std::size_t i, std::uint64_t global_base) const;
     /// Transfer indexes of address a in one direction, ascending.
     std::span<const std::uint32_t> adjacency(AddressId a, bool out) const;
+    /// Tx row of a transaction hash, if this segment holds it.
+    std::optional<std::size_t> find_tx(const Hash32& h) const;
+    /// Transfer rows of tx row t: [first, end).
+    std::pair<std::size_t, std::size_t> transfers_of_tx(std::size_t t) const;
     SegmentColumns load() const;
     std::uint64_t bytes_transfers() const, bytes_hashes() const, bytes_other() const;
 
 private:
     std::filesystem::path dir_;
     SegmentMeta meta_;
+    MappedFile tx_lookup_f_;
+    std::span<const TxLookupRow> tx_lookup_;
     MappedFile blocks_f_, txs_f_, tx_hash_, from_f_, to_f_, asset_f_, ref_f_, kind_f_, exp_f_, mant_f_, big_f_;
     MappedFile out_keys_f_, out_offs_f_, out_list_f_, in_keys_f_, in_offs_f_, in_list_f_;
     std::span<const BlockRow> blocks_;

@@ -481,12 +481,20 @@ std::vector<AssetId> TransferStore::assets_of_contract(const Address& contract) 
     return out;
 }
 
-void TransferStore::for_each_of(AddressId a, Direction d, const std::function<bool(const TransferRef&)>& f) const {
+void TransferStore::for_each_of(AddressId a, Direction d, const std::function<bool(const TransferRef&)>& f,
+                                std::uint64_t from_id) const {
     const State& s = *s_;
     for (std::size_t k = 0; k < s.segments.size(); ++k) {
         const auto& seg = *s.segments[k];
+        std::uint64_t end = s.segment_base[k] + seg.transfer_count();
+        if (end <= from_id) continue;
         auto out = d == Direction::In ? std::span<const std::uint32_t>{} : seg.adjacency(a, true);
         auto in = d == Direction::Out ? std::span<const std::uint32_t>{} : seg.adjacency(a, false);
+        if (from_id > s.segment_base[k]) {  // rows are ascending: skip the earlier ones
+            auto first = static_cast<std::uint32_t>(from_id - s.segment_base[k]);
+            out = out.subspan(static_cast<std::size_t>(std::lower_bound(out.begin(), out.end(), first) - out.begin()));
+            in = in.subspan(static_cast<std::size_t>(std::lower_bound(in.begin(), in.end(), first) - in.begin()));
+        }
         // Merge the two ascending lists; a self-transfer appears in both and is reported once.
         std::size_t i = 0, j = 0;
         while (i < out.size() || j < in.size()) {
@@ -502,6 +510,21 @@ void TransferStore::for_each_of(AddressId a, Direction d, const std::function<bo
             if (!f(seg.ref(next, s.segment_base[k]))) return;
         }
     }
+}
+
+std::vector<TransferRef> TransferStore::find_tx(const Hash32& h) const {
+    const State& s = *s_;
+    std::vector<TransferRef> out;
+    if (h.is_zero()) return out;
+    for (std::size_t k = 0; k < s.segments.size(); ++k) {
+        const auto& seg = *s.segments[k];
+        if (auto t = seg.find_tx(h)) {
+            auto [first, end] = seg.transfers_of_tx(*t);
+            for (auto i = first; i < end; ++i) out.push_back(seg.ref(i, s.segment_base[k]));
+            return out;  // a transaction lives in one block, hence one segment
+        }
+    }
+    return out;
 }
 
 void TransferStore::scan(const std::function<bool(const TransferRef&)>& f) const {

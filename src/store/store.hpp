@@ -97,9 +97,13 @@ public:
     /// Every asset whose contract is `contract` (one for ERC-20, one per token id for NFTs).
     std::vector<AssetId> assets_of_contract(const Address& contract) const;
 
-    /// Calls f for every transfer of `a` in chain order (Both: each once, even a self-transfer).
-    /// Stops early when f returns false.
-    void for_each_of(AddressId a, Direction d, const std::function<bool(const TransferRef&)>& f) const;
+    /// Calls f for every transfer of `a` in chain order (Both: each once, even a self-transfer),
+    /// starting at global id `from_id` (binary search, not a scan). Stops when f returns false.
+    void for_each_of(AddressId a, Direction d, const std::function<bool(const TransferRef&)>& f,
+                     std::uint64_t from_id = 0) const;
+    /// Every transfer of the transaction with this hash, in order (empty if not stored or if it
+    /// moved nothing). O(log n) per segment through each segment's hash index.
+    std::vector<TransferRef> find_tx(const Hash32& tx_hash) const;
     /// Calls f for every stored transfer in chain order; stops when f returns false.
     void scan(const std::function<bool(const TransferRef&)>& f) const;
     /// Transaction hash of a stored transfer (zero for block-level transfers).

@@ -218,3 +218,46 @@ TEST(Store, RefusesAnotherFormatVersion) {
         EXPECT_NE(std::string(e.what()).find("version 9"), std::string::npos);
     }
 }
+
+TEST(Store, FindsTransactionsByHashAndStartsAddressWalksAnywhere) {
+    TempDir d;
+    auto blocks = random_blocks(1, 90, 21);
+    auto st = TransferStore::open(d.p, TransferStore::Mode::ReadWrite);
+    for (std::size_t i = 0; i < blocks.size(); i += 9) st->append(std::span(blocks).subspan(i, 9));
+    auto everything = flatten(blocks);
+    // Each transaction's transfers, found by hash, equal the ones with that hash and position.
+    std::size_t checked = 0;
+    for (const auto& t : everything) {
+        if (t.tx_index == kBlockLevelTx || t.seq != 0) continue;
+        std::vector<Transfer> want, got;
+        for (const auto& u : everything)
+            if (u.block == t.block && u.tx_index == t.tx_index) want.push_back(u);
+        for (const auto& r : st->find_tx(t.tx_hash)) got.push_back(st->resolve(r));
+        EXPECT_EQ(got, want);
+        ++checked;
+    }
+    EXPECT_GT(checked, 100u);
+    Hash32 absent;
+    absent.b[7] = 0x77;
+    EXPECT_TRUE(st->find_tx(absent).empty());
+    EXPECT_TRUE(st->find_tx(Hash32{}).empty());  // block-level rows are not transactions
+    // for_each_of from any id equals the tail of the full walk.
+    auto id = st->find_address(addr(3));
+    ASSERT_TRUE(id);
+    std::vector<std::uint64_t> all_ids;
+    st->for_each_of(*id, Direction::Both, [&](const TransferRef& r) {
+        all_ids.push_back(r.id);
+        return true;
+    });
+    for (std::uint64_t from : {std::uint64_t{0}, all_ids[all_ids.size() / 3], all_ids.back(), all_ids.back() + 1}) {
+        std::vector<std::uint64_t> tail;
+        st->for_each_of(*id, Direction::Both, [&](const TransferRef& r) {
+            tail.push_back(r.id);
+            return true;
+        }, from);
+        std::vector<std::uint64_t> want;
+        for (auto x : all_ids)
+            if (x >= from) want.push_back(x);
+        EXPECT_EQ(tail, want) << from;
+    }
+}

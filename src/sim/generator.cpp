@@ -313,6 +313,7 @@ private:
     void new_block(std::uint64_t n);
     void end_block();
     void write_genesis();
+    void report_holdings() const;
     void write_labels_and_truth(const std::vector<std::vector<FreezePoint>>& fps);
     Role role(std::uint32_t id) const;
     std::string asset_json(std::uint32_t asset, std::uint32_t token_id) const;
@@ -1225,7 +1226,7 @@ Role Gen::role(std::uint32_t id) const {
 Stats Gen::run() {
     namespace fs = std::filesystem;
     fs::create_directories(fs::path(opt_.out_dir) / "chain");
-    for (auto& e : fs::directory_iterator(fs::path(opt_.out_dir) / "chain")) fs::remove(e.path());
+    for (auto& e : fs::directory_iterator(fs::path(opt_.out_dir) / "chain")) fs::remove_all(e.path());
 
     // ---- actors and opening balances
     add_actor(Address{}, Cat::None);  // id 0: the zero address (mint/burn side)
@@ -1304,7 +1305,7 @@ Stats Gen::run() {
 
     writer_ = opt_.format == Format::Rpc
                   ? make_rpc_writer((fs::path(opt_.out_dir) / "chain").string(), opt_.blocks_per_file, AddressBook{&addr_}, kChainId, addr_[weth_])
-                  : make_etl_writer((fs::path(opt_.out_dir) / "chain").string(), AddressBook{&addr_}, addr_[weth_]);
+                  : make_etl_writer((fs::path(opt_.out_dir) / "chain").string(), opt_.blocks_per_file, AddressBook{&addr_}, addr_[weth_]);
     parent_ = keccak256(fmt::format("chainward-sim genesis {}", cfg_.seed));
 
     for (auto& h : heists_) plan_heist(h);
@@ -1326,6 +1327,7 @@ Stats Gen::run() {
     st_.transfers = transfers_;
     st_.actors = addr_.size();
 
+    if (opt_.on_holding) report_holdings();
     std::vector<std::vector<FreezePoint>> fps;
     for (auto& r : refs_) fps.push_back(r.freeze_points());
     write_labels_and_truth(fps);
@@ -1335,6 +1337,15 @@ Stats Gen::run() {
         if (indeg_[i]) st_.in_degree_log2[lg(indeg_[i])]++;
     }
     return st_;
+}
+
+void Gen::report_holdings() const {
+    const Address contract[kFungibleAssets] = {Address{}, addr_[weth_], addr_[tok_], addr_[usd_]};
+    for (std::size_t i = 1; i < addr_.size(); ++i)
+        for (std::uint32_t a = 0; a < kFungibleAssets; ++a)
+            if (bal_[i][a] > 0) opt_.on_holding(addr_[i], AssetKey{a == kEth ? AssetType::Native : AssetType::Erc20, contract[a], 0}, bal_[i][a]);
+    for (std::size_t id = 0; id < nft_owner_.size(); ++id)
+        if (nft_owner_[id]) opt_.on_holding(addr_[nft_owner_[id]], AssetKey{AssetType::Erc721, addr_[nft_], id}, 1);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1564,10 +1575,6 @@ Config preset(const std::string& name, std::uint64_t seed) {
 Stats simulate(const Config& cfg, const Options& opt) {
     Gen g(cfg, opt);
     return g.run();
-}
-
-std::unique_ptr<ChainWriter> make_etl_writer(const std::string&, AddressBook, Address) {
-    throw InputError("simulate: --format etl is not implemented yet");
 }
 
 }  // namespace chainward::sim

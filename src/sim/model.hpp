@@ -117,7 +117,8 @@ public:
 
 std::unique_ptr<ChainWriter> make_rpc_writer(const std::string& dir, std::uint32_t blocks_per_file,
                                              AddressBook book, std::uint64_t chain_id, Address weth);
-std::unique_ptr<ChainWriter> make_etl_writer(const std::string& dir, AddressBook book, Address weth);
+/// blockchain-etl CSV in export_all's partition layout, `blocks_per_part` blocks per partition.
+std::unique_ptr<ChainWriter> make_etl_writer(const std::string& dir, std::uint32_t blocks_per_part, AddressBook book, Address weth);
 
 // Event signatures and helpers shared by the generator and the writers.
 struct Topics {

@@ -104,10 +104,13 @@ enum class Format : std::uint8_t { Rpc, Etl };
 struct Options {
     std::string out_dir;
     Format format = Format::Rpc;
-    std::uint32_t blocks_per_file = 1000;  ///< RPC: blocks per JSON-lines file (1: one per file)
+    std::uint32_t blocks_per_file = 1000;  ///< blocks per JSON-lines file (1: one per file) or per ETL partition
     bool write_stats = true;               ///< stats.json beside truth.json
     /// Called with every record in chain order (tests use it); may be empty.
     std::function<void(const Rec&)> on_record;
+    /// Called at the end with every non-zero holding of the simulator's own state (fungible
+    /// balances by asset, NFT owners); tests compare them with what ingest computes.
+    std::function<void(const Address& holder, const AssetKey& asset, u128 amount)> on_holding;
 };
 
 /// Counts of one run (also written to stats.json).

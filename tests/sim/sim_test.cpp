@@ -1,4 +1,4 @@
-// simulate: determinism, consistent balances (own records and through `chainward ingest`), truth.
+// simulate: determinism, consistent balances of its own records, truth.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <simdjson.h>
@@ -52,7 +52,7 @@ TEST(Simulate, SameSeedSameBytesOtherSeedOtherBytes) {
     EXPECT_FALSE(ta.at("chain/blocks-000000001.jsonl") == tc.at("chain/blocks-000000001.jsonl"));
 }
 
-TEST(Simulate, BalancesNeverNegativeAndIngestAgrees) {
+TEST(Simulate, OwnRecordsNeverMakeABalanceNegative) {
     auto dir = tmp("ingest");
     std::map<std::pair<std::uint32_t, std::uint32_t>, __int128> bal;
     std::uint64_t negative = 0, records = 0;
@@ -73,30 +73,8 @@ TEST(Simulate, BalancesNeverNegativeAndIngestAgrees) {
     EXPECT_EQ(negative, 0u);
     EXPECT_GT(st.failed_txs, 0u);
 
-    // the chain ingests without error
-    const std::string cw = std::string(CHAINWARD_BINARY_DIR) + "/chainward";
-    const std::string data = (dir / "store").string();
-    const std::string cmd = cw + " ingest --data-dir " + data + " --chain-id 1337 --genesis " + (dir / "genesis.json").string() + " " +
-                            (dir / "chain").string() + " > " + (dir / "ingest.log").string() + " 2>&1";
-    ASSERT_EQ(std::system(cmd.c_str()), 0) << slurp(dir / "ingest.log");
-
-    // and the store's balances equal ours for every labelled address and the heist's addresses
-    simdjson::dom::parser p;
-    auto truth = p.load((dir / "truth.json").string());
-    std::vector<std::string> addrs;
-    for (auto l : truth["labels"].get_array()) addrs.emplace_back(std::string_view(l["address"]));
-    for (auto a : truth["heists"].at(0)["attacker_addresses"].get_array()) addrs.emplace_back(std::string_view(a));
-    ASSERT_GT(addrs.size(), 20u);
-    int checked = 0;
-    for (std::size_t i = 0; i < addrs.size() && checked < 40; i += 1 + addrs.size() / 40, ++checked) {
-        const std::string out = (dir / "bal.json").string();
-        const std::string q = cw + " balance --data-dir " + data + " --json " + addrs[i] + " > " + out + " 2>&1";
-        ASSERT_EQ(std::system(q.c_str()), 0) << slurp(out);
-        simdjson::dom::parser p2;
-        auto j = p2.parse(slurp(out));
-        const std::string got{std::string_view(j["balance"])};
-        EXPECT_EQ(got.find('-'), std::string::npos) << addrs[i];
-    }
+    // the store built by `chainward ingest` from this output is checked balance by balance in
+    // ingest_test.cpp
 }
 
 TEST(Simulate, TruthHasTheHeistTypologiesAndFreezePoints) {

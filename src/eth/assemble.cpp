@@ -52,12 +52,12 @@ void BlockAssembler::on_block(BlockData&& b, const SourceRef& src) {
 }
 
 void BlockAssembler::attach_receipt(BlockData& b, ReceiptData&& r, const SourceRef& src) {
-    std::string id = "receipt of " + r.tx_hash.hex();
+    auto id = [&] { return "receipt of " + r.tx_hash.hex(); };  // only built for an error
     if (r.block_hash != b.hash)
-        fail(src, id + " does not belong to block " + std::to_string(b.number) + ": blockHash " + r.block_hash.hex() +
+        fail(src, id() + " does not belong to block " + std::to_string(b.number) + ": blockHash " + r.block_hash.hex() +
                       " differs from the block's " + b.hash.hex());
     if (r.tx_index >= b.txs.size() || b.txs[r.tx_index].hash != r.tx_hash)
-        fail(src, id + " does not belong to block " + std::to_string(b.number) + ": transactionIndex " +
+        fail(src, id() + " does not belong to block " + std::to_string(b.number) + ": transactionIndex " +
                       std::to_string(r.tx_index) + " holds another transaction");
     b.receipts[r.tx_index] = std::move(r);
 }

@@ -232,43 +232,32 @@ private:
     void log(Tx& t, std::uint32_t address, std::vector<Hash32> topics, std::string data) {
         t.logs.push_back(Log{address, std::move(topics), std::move(data)});
     }
-    void log_transfer(Tx& t, std::uint32_t token, std::uint32_t from, std::uint32_t to, u128 amount) {
-        log(t, token, {T.transfer, topic_addr(addr_[from]), topic_addr(addr_[to])}, hexw(amount));
+    /// A log that moves value, with what ingest will decode from it (checked against the records).
+    void log_move(Tx& t, std::uint32_t address, std::vector<Hash32> topics, std::string data, TransferKind kind,
+                  std::uint32_t from, std::uint32_t to, std::uint32_t asset, std::uint32_t token_id, u128 amount) {
+        log(t, address, std::move(topics), std::move(data));
         Log& l = t.logs.back();
         l.moves = true;
+        l.kind = kind;
         l.from = from;
         l.to = to;
-        l.asset = asset_of_token(token);
+        l.asset = asset;
+        l.token_id = token_id;
         l.amount = amount;
+    }
+    void log_transfer(Tx& t, std::uint32_t token, std::uint32_t from, std::uint32_t to, u128 amount) {
+        log_move(t, token, {T.transfer, topic_addr(addr_[from]), topic_addr(addr_[to])}, hexw(amount), TransferKind::Token,
+                 from, to, asset_of_token(token), 0, amount);
     }
     void log_nft(Tx& t, std::uint32_t from, std::uint32_t to, std::uint32_t id) {
-        log(t, nft_, {T.transfer, topic_addr(addr_[from]), topic_addr(addr_[to]), topic_u(id)}, "");
-        Log& l = t.logs.back();
-        l.moves = true;
-        l.kind = TransferKind::Nft;
-        l.from = from;
-        l.to = to;
-        l.asset = kNft;
-        l.token_id = id;
-        l.amount = 1;
+        log_move(t, nft_, {T.transfer, topic_addr(addr_[from]), topic_addr(addr_[to]), topic_u(id)}, "", TransferKind::Nft,
+                 from, to, kNft, id, 1);
     }
     void log_wrap(Tx& t, std::uint32_t dst, u128 amount) {
-        log(t, weth_, {T.deposit, topic_addr(addr_[dst])}, hexw(amount));
-        Log& l = t.logs.back();
-        l.moves = true;
-        l.kind = TransferKind::Wrap;
-        l.to = dst;
-        l.asset = kWeth;
-        l.amount = amount;
+        log_move(t, weth_, {T.deposit, topic_addr(addr_[dst])}, hexw(amount), TransferKind::Wrap, 0, dst, kWeth, 0, amount);
     }
     void log_unwrap(Tx& t, std::uint32_t src, u128 amount) {
-        log(t, weth_, {T.withdrawal, topic_addr(addr_[src])}, hexw(amount));
-        Log& l = t.logs.back();
-        l.moves = true;
-        l.kind = TransferKind::Unwrap;
-        l.from = src;
-        l.asset = kWeth;
-        l.amount = amount;
+        log_move(t, weth_, {T.withdrawal, topic_addr(addr_[src])}, hexw(amount), TransferKind::Unwrap, src, 0, kWeth, 0, amount);
     }
     std::uint32_t asset_of_token(std::uint32_t contract) const {
         if (contract == weth_) return kWeth;

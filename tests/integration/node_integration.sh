@@ -103,6 +103,28 @@ if [[ $a != "$b" ]]; then
 fi
 echo "same content hash as with debug_traceBlockByNumber: $b"
 
+step "flaky node (HTTP 503, stalls past the timeout): retries with backoff give the same store"
+flaky_port=$(free_port)
+node "$scenario" proxy "$url" "$flaky_port" - flaky &
+pids+=($!)
+node "$scenario" wait-ready "http://127.0.0.1:$flaky_port"
+"$chainward" ingest --rpc "http://127.0.0.1:$flaky_port" --from 0 --to "$head" --genesis "$work/genesis.json" \
+  --timeout-ms 500 --retries 6 --data-dir "$work/store-flaky" -q | tee "$work/ingest5.txt"
+"$chainward" stats --json --hash --data-dir "$work/store-flaky" >"$work/stats5.json"
+c=$(json_field content_hash <"$work/stats5.json")
+if [[ $c != "$a" ]]; then
+  echo "node_integration: FAIL: content hash through a flaky node $c differs from $a" >&2
+  exit 1
+fi
+if "$chainward" ingest --rpc "http://127.0.0.1:$flaky_port" --from 0 --to "$head" --retries 0 \
+  --data-dir "$work/store-flaky-no-retry" -q 2>"$work/flaky-err.txt"; then
+  echo "node_integration: FAIL: without retries a flaky node should make the ingest fail" >&2
+  exit 1
+fi
+grep -q "HTTP 503\|connection failed" "$work/flaky-err.txt" ||
+  { echo "node_integration: FAIL: unclear error without retries: $(cat "$work/flaky-err.txt")" >&2; exit 1; }
+echo "retries: same content hash $c; without retries: $(cat "$work/flaky-err.txt")"
+
 step "ingest without traces: internal transfers are missing"
 "$chainward" ingest --rpc "$url" --from 0 --to "$head" --genesis "$work/genesis.json" --no-traces \
   --data-dir "$work/store-no-traces" -q | tee "$work/ingest4.txt"

@@ -6,7 +6,8 @@
 //   node scenario.mjs missing-internal RPC TOUCHED CHAINWARD DATA_DIR
 //                                                   a store without traces must get internal gains wrong
 //   node scenario.mjs wait-ready RPC                 until eth_chainId answers 31337 (at most 20 s)
-//   node scenario.mjs proxy RPC PORT METHOD[,METHOD] forwards to RPC, answering "method not found" for METHODs
+//   node scenario.mjs proxy RPC PORT METHOD[,METHOD]|- [flaky] forwards to RPC, answering "method not found"
+//     for METHODs; with flaky, also HTTP 503 on every third request and a 1.5 s stall on every seventh
 // Transactions are sent one at a time (anvil's pool races concurrent sends).
 import { createRequire } from "node:module";
 import { execFileSync } from "node:child_process";
@@ -344,13 +345,23 @@ async function missingInternal(url, touchedFile, bin, dataDir) {
 }
 
 /// A JSON-RPC proxy that pretends not to know some methods, to exercise chainward's fallbacks.
-function proxy(url, port, denied) {
-  const deny = new Set(denied.split(","));
+/// With `flaky`, it also answers every third request with HTTP 503 and stalls every seventh for
+/// 1.5 s (past chainward's --timeout-ms in the test), to exercise retries with backoff.
+function proxy(url, port, denied, flaky) {
+  const deny = new Set(denied === "-" ? [] : denied.split(","));
+  let requests = 0;
   const answer = (r) => ({ jsonrpc: "2.0", id: r.id, error: { code: -32601, message: `the method ${r.method} does not exist/is not available` } });
   http
     .createServer(async (req, res) => {
       let body = "";
       for await (const chunk of req) body += chunk;
+      const n = ++requests;
+      if (flaky === "flaky" && n % 3 === 1) {
+        res.statusCode = 503;
+        res.end("busy");
+        return;
+      }
+      if (flaky === "flaky" && n % 7 === 3) await new Promise((r) => setTimeout(r, 1500));
       const parsed = JSON.parse(body);
       const items = Array.isArray(parsed) ? parsed : [parsed];
       const pass = items.filter((r) => !deny.has(r.method));
@@ -388,7 +399,7 @@ try {
   else if (cmd === "check") await check(...args);
   else if (cmd === "missing-internal") await missingInternal(...args);
   else if (cmd === "wait-ready") await waitReady(args[0]);
-  else if (cmd === "proxy") proxy(args[0], Number(args[1]), args[2]);
+  else if (cmd === "proxy") proxy(args[0], Number(args[1]), args[2], args[3]);
   else fail(`unknown command ${cmd}`);
 } catch (e) {
   fail(e.stack || String(e));

@@ -13,7 +13,7 @@ void add_simulate_command(CLI::App& app) {
         std::string preset = "tiny", out, format = "rpc";
         std::uint64_t seed = 1, blocks = 0;
         std::uint32_t per_file = 1000;
-        bool stats = false;
+        bool stats = false, discard = false;
     };
     auto args = std::make_shared<Args>();
     auto* cmd = app.add_subcommand("simulate", "generate a labelled synthetic chain with heists and laundering");
@@ -21,8 +21,9 @@ void add_simulate_command(CLI::App& app) {
     cmd->add_option("--seed", args->seed, "PRNG seed (same seed, same bytes)")->capture_default_str();
     cmd->add_option("--out", args->out, "output directory")->required();
     cmd->add_option("--format", args->format, "rpc | etl")->capture_default_str();
-    cmd->add_option("--per-file", args->per_file, "RPC: blocks per JSON-lines file")->capture_default_str();
+    cmd->add_option("--per-file", args->per_file, "blocks per JSON-lines file (rpc) or per partition (etl)")->capture_default_str();
     cmd->add_option("--blocks", args->blocks, "override the preset's block count");
+    cmd->add_flag("--discard", args->discard, "encode the chain but write none of it (speed and memory without the disk)");
     cmd->add_flag("--stats", args->stats, "print the statistics (also written to OUT/stats.json)");
     cmd->callback([args] {
         sim::Config cfg = sim::preset(args->preset, args->seed);
@@ -33,6 +34,7 @@ void add_simulate_command(CLI::App& app) {
         else if (args->format == "etl") opt.format = sim::Format::Etl;
         else throw InputError("--format must be rpc or etl");
         opt.blocks_per_file = args->per_file;
+        opt.discard_chain = args->discard;
         const auto t0 = std::chrono::steady_clock::now();
         const sim::Stats st = sim::simulate(cfg, opt);
         const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

@@ -1293,8 +1293,8 @@ Stats Gen::run() {
     write_genesis();
 
     writer_ = opt_.format == Format::Rpc
-                  ? make_rpc_writer((fs::path(opt_.out_dir) / "chain").string(), opt_.blocks_per_file, AddressBook{&addr_}, kChainId, addr_[weth_])
-                  : make_etl_writer((fs::path(opt_.out_dir) / "chain").string(), opt_.blocks_per_file, AddressBook{&addr_}, addr_[weth_]);
+                  ? make_rpc_writer((fs::path(opt_.out_dir) / "chain").string(), opt_.blocks_per_file, AddressBook{&addr_}, kChainId, opt_.discard_chain)
+                  : make_etl_writer((fs::path(opt_.out_dir) / "chain").string(), opt_.blocks_per_file, AddressBook{&addr_}, opt_.discard_chain);
     parent_ = keccak256(fmt::format("chainward-sim genesis {}", cfg_.seed));
 
     for (auto& h : heists_) plan_heist(h);

@@ -115,10 +115,12 @@ public:
     virtual std::uint64_t bytes() const = 0;
 };
 
-std::unique_ptr<ChainWriter> make_rpc_writer(const std::string& dir, std::uint32_t blocks_per_file,
-                                             AddressBook book, std::uint64_t chain_id, Address weth);
+/// Node JSON-RPC responses as JSON lines, `blocks_per_file` blocks per file. discard: encode
+/// everything but write to /dev/null.
+std::unique_ptr<ChainWriter> make_rpc_writer(const std::string& dir, std::uint32_t blocks_per_file, AddressBook book,
+                                             std::uint64_t chain_id, bool discard);
 /// blockchain-etl CSV in export_all's partition layout, `blocks_per_part` blocks per partition.
-std::unique_ptr<ChainWriter> make_etl_writer(const std::string& dir, std::uint32_t blocks_per_part, AddressBook book, Address weth);
+std::unique_ptr<ChainWriter> make_etl_writer(const std::string& dir, std::uint32_t blocks_per_part, AddressBook book, bool discard);
 
 // Event signatures and helpers shared by the generator and the writers.
 struct Topics {

@@ -40,18 +40,18 @@ void TaintReference::apply(const Rec& r) {
     bool poison = false;
     if (r.from && !from_conv && !from_term) {
         Pot& p = pots_[Key{r.from, r.asset, r.token_id}];
-        if (p.balance < amount) throw std::logic_error("reference: balance would go negative");
-        if (p.balance > 0) hc = amount * p.haircut / p.balance;  // pro rata, rounded down
+        if (p.balance < r.amount) throw std::logic_error("reference: balance would go negative");
+        if (p.balance > 0) hc = amount * wide(p.haircut) / wide(p.balance);  // pro rata, rounded down
         poison = p.poisoned;
-        p.balance -= amount;
-        p.haircut -= hc;
+        p.balance -= r.amount;
+        p.haircut -= narrow(hc);
     }
     if (from_conv && r.to) {
         // What a converter pays back to an address that paid into a converter in this transaction
         // carries the taint share of what that address paid in.
         auto it = swap_in_.find(r.to);
         if (it != swap_in_.end() && it->second.total > 0) {
-            hc = amount * it->second.haircut / it->second.total;
+            hc = amount * wide(it->second.haircut) / wide(it->second.total);
             poison = it->second.poisoned;
         }
     } else if (is_nft && r.to) {
@@ -77,8 +77,8 @@ void TaintReference::apply(const Rec& r) {
     if (to_conv) {
         if (r.from && !from_conv && !from_term) {
             SwapIn& s = swap_in_[r.from];
-            s.total += amount;
-            s.haircut += hc;
+            s.total += r.amount;
+            s.haircut += narrow(hc);
             s.poisoned = s.poisoned || poison;
         }
         return;
@@ -102,8 +102,8 @@ void TaintReference::apply(const Rec& r) {
         return;
     }
     Pot& q = pots_[Key{r.to, r.asset, r.token_id}];
-    q.balance += amount;
-    q.haircut += hc;
+    q.balance += r.amount;
+    q.haircut += narrow(hc);
     q.poisoned = q.poisoned || poison;
 }
 

@@ -14,6 +14,8 @@
 #include <string>
 #include <vector>
 
+#include <absl/container/flat_hash_map.h>
+
 #include "core/core.hpp"
 
 namespace chainward::sim {
@@ -106,6 +108,9 @@ struct Options {
     Format format = Format::Rpc;
     std::uint32_t blocks_per_file = 1000;  ///< blocks per JSON-lines file (1: one per file) or per ETL partition
     bool write_stats = true;               ///< stats.json beside truth.json
+    /// Encode the chain but write none of it (measures generation without the disk); genesis,
+    /// truth, labels and stats are still written.
+    bool discard_chain = false;
     /// Called with every record in chain order (tests use it); may be empty.
     std::function<void(const Rec&)> on_record;
     /// Called at the end with every non-zero holding of the simulator's own state (fungible
@@ -162,13 +167,20 @@ private:
     struct Key {
         std::uint32_t actor, asset, token_id;
         auto operator<=>(const Key&) const = default;
+        template <class H>
+        friend H AbslHashValue(H h, const Key& k) {
+            return H::combine(std::move(h), k.actor, k.asset, k.token_id);
+        }
     };
+    // Stored in 128 bits (a balance never exceeds the simulator's u128 supply); apply() does the
+    // pro-rata arithmetic in 256 bits. One pot per (address, asset) ever credited: the reference's
+    // memory is O(addresses), so it is kept compact.
     struct Pot {
-        boost::multiprecision::uint256_t balance = 0, haircut = 0;
+        u128 balance = 0, haircut = 0;
         bool poisoned = false;
     };
     struct SwapIn {
-        boost::multiprecision::uint256_t total = 0, haircut = 0;
+        u128 total = 0, haircut = 0;
         bool poisoned = false;
     };
     void apply(const Rec& r);
@@ -176,8 +188,8 @@ private:
     std::function<Role(std::uint32_t)> role_;
     std::uint16_t heist_;
     std::vector<Rec> tx_;
-    std::map<Key, Pot> pots_;
-    std::map<std::uint32_t, SwapIn> swap_in_;  ///< per swapper, within the current transaction
+    absl::flat_hash_map<Key, Pot> pots_;
+    absl::flat_hash_map<std::uint32_t, SwapIn> swap_in_;  ///< per swapper, within the current transaction
     std::map<Key, FreezePoint> freeze_;
 };
 

@@ -177,8 +177,9 @@ void write_all(std::FILE* f, const Buf& b, std::uint64_t& bytes) {
         throw std::runtime_error("simulate: write failed: " + std::string(std::strerror(errno)));
     bytes += b.size();
 }
-std::FILE* create(const std::string& path) {
-    std::FILE* f = std::fopen(path.c_str(), "wb");
+/// Creates the file, or opens /dev/null when the chain is discarded (encoded but not stored).
+std::FILE* create(const std::string& path, bool discard) {
+    std::FILE* f = std::fopen(discard ? "/dev/null" : path.c_str(), "wb");
     if (!f) throw std::runtime_error("simulate: cannot create " + path + ": " + std::strerror(errno));
     std::setvbuf(f, nullptr, _IOFBF, 1 << 20);
     return f;
@@ -192,8 +193,8 @@ void close(std::FILE*& f) {
 
 class RpcWriter final : public ChainWriter {
 public:
-    RpcWriter(std::string dir, std::uint32_t per_file, AddressBook book, std::uint64_t chain_id)
-        : dir_(std::move(dir)), per_file_(per_file ? per_file : 1), book_(book), chain_id_(chain_id) {}
+    RpcWriter(std::string dir, std::uint32_t per_file, AddressBook book, std::uint64_t chain_id, bool discard)
+        : dir_(std::move(dir)), per_file_(per_file ? per_file : 1), book_(book), chain_id_(chain_id), discard_(discard) {}
     ~RpcWriter() override {
         if (f_) std::fclose(f_);
     }
@@ -201,7 +202,7 @@ public:
     void write(const Block& blk) override {
         if (!f_ || in_file_ == per_file_) {
             close(f_);
-            f_ = create(fmt::format("{}/blocks-{:09}.jsonl", dir_, blk.number));
+            f_ = create(fmt::format("{}/blocks-{:09}.jsonl", dir_, blk.number), discard_);
             in_file_ = 0;
         }
         ++in_file_;
@@ -301,6 +302,7 @@ private:
     std::uint32_t per_file_;
     AddressBook book_;
     std::uint64_t chain_id_;
+    bool discard_;
     std::FILE* f_ = nullptr;
     std::uint32_t in_file_ = 0;
     std::uint64_t id_ = 0, bytes_ = 0;
@@ -400,8 +402,8 @@ std::string word_dec(const std::uint8_t* w) {
 /// into place when complete, so an interrupted run leaves no table the reader would pick up.
 class EtlWriter final : public ChainWriter {
 public:
-    EtlWriter(std::string dir, std::uint32_t per_part, AddressBook book)
-        : dir_(std::move(dir)), per_part_(per_part ? per_part : 1), book_(book) {}
+    EtlWriter(std::string dir, std::uint32_t per_part, AddressBook book, bool discard)
+        : dir_(std::move(dir)), per_part_(per_part ? per_part : 1), book_(book), discard_(discard) {}
     ~EtlWriter() override {
         for (auto*& f : f_)
             if (f) std::fclose(f);
@@ -539,8 +541,8 @@ private:
         in_part_ = 0;
         for (int t = 0; t < kEtlTables; ++t) {
             const auto dir = std::filesystem::path(dir_) / kEtlName[t];
-            std::filesystem::create_directories(dir);
-            f_[t] = create((dir / (part_name(t, first) + ".csv.part")).string());
+            if (!discard_) std::filesystem::create_directories(dir);
+            f_[t] = create((dir / (part_name(t, first) + ".csv.part")).string(), discard_);
             Buf h;
             put(h, kEtlHeader[t]);
             write_all(f_[t], h, bytes_);
@@ -550,6 +552,7 @@ private:
         if (!f_[0]) return;
         for (int t = 0; t < kEtlTables; ++t) {
             close(f_[t]);
+            if (discard_) continue;
             const auto table = std::filesystem::path(dir_) / kEtlName[t];
             const auto dir = table / fmt::format("start_block={:08}", first_) / fmt::format("end_block={:08}", last_);
             std::filesystem::create_directories(dir);
@@ -561,6 +564,7 @@ private:
     std::string dir_;
     std::uint32_t per_part_;
     AddressBook book_;
+    bool discard_;
     std::FILE* f_[kEtlTables] = {};
     Buf buf_[kEtlTables];
     std::uint32_t in_part_ = 0;
@@ -612,13 +616,13 @@ const Topics& Topics::get() {
     return t;
 }
 
-std::unique_ptr<ChainWriter> make_rpc_writer(const std::string& dir, std::uint32_t blocks_per_file,
-                                             AddressBook book, std::uint64_t chain_id, Address) {
-    return std::make_unique<RpcWriter>(dir, blocks_per_file, book, chain_id);
+std::unique_ptr<ChainWriter> make_rpc_writer(const std::string& dir, std::uint32_t blocks_per_file, AddressBook book,
+                                             std::uint64_t chain_id, bool discard) {
+    return std::make_unique<RpcWriter>(dir, blocks_per_file, book, chain_id, discard);
 }
 
-std::unique_ptr<ChainWriter> make_etl_writer(const std::string& dir, std::uint32_t blocks_per_part, AddressBook book, Address) {
-    return std::make_unique<EtlWriter>(dir, blocks_per_part, book);
+std::unique_ptr<ChainWriter> make_etl_writer(const std::string& dir, std::uint32_t blocks_per_part, AddressBook book, bool discard) {
+    return std::make_unique<EtlWriter>(dir, blocks_per_part, book, discard);
 }
 
 }  // namespace chainward::sim

@@ -63,31 +63,15 @@ AssetKey MemoryGraph::asset(AssetId id) const {
 
 std::vector<TransferRef> find_transactions(const store::TransferStore& st, const std::vector<Hash32>& hashes,
                                            std::vector<Hash32>* missing) {
-    std::unordered_set<Hash32> want(hashes.begin(), hashes.end()), found;
     std::vector<TransferRef> out;
-    std::uint64_t cur_block = ~0ull;
-    std::uint32_t cur_tx = 0;
-    bool in = false;
-    st.scan([&](const TransferRef& t) {
-        if (t.block != cur_block || t.tx_index != cur_tx) {
-            if (!want.empty() && found.size() == want.size()) return false;  // all wanted txs complete
-            cur_block = t.block;
-            cur_tx = t.tx_index;
-            in = false;
-            if (t.tx_index != kBlockLevelTx) {
-                Hash32 h = st.tx_hash(t);
-                if (want.contains(h)) {
-                    in = true;
-                    found.insert(h);
-                }
-            }
-        }
-        if (in) out.push_back(t);
-        return true;
-    });
-    if (missing)
-        for (const auto& h : hashes)
-            if (!found.contains(h)) missing->push_back(h);
+    std::unordered_set<Hash32> seen;
+    for (const auto& h : hashes) {
+        if (!seen.insert(h).second) continue;  // a hash given twice is one source
+        auto v = st.find_tx(h);
+        if (v.empty() && missing) missing->push_back(h);
+        out.insert(out.end(), v.begin(), v.end());
+    }
+    std::sort(out.begin(), out.end(), [](const TransferRef& x, const TransferRef& y) { return x.id < y.id; });
     return out;
 }
 

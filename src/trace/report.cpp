@@ -221,8 +221,8 @@ std::string report_dot(const Result& r, const ReportContext& c) {
     std::string s = fmt::format("digraph trace {{\n  rankdir=LR;\n  node [shape=box,fontname=\"monospace\",fontsize=9];\n  label=\"chainward trace ({})\";\n",
                                 model_name(r.model));
     std::map<AddressId, std::string> amount_of;
-    for (const auto& h : r.freeze_points) amount_of[h.address] += "\\n" + x.human(h.amount, h.asset);
-    for (const auto& h : r.at_rest) amount_of[h.address] += "\\n" + x.human(h.amount, h.asset);
+    for (const auto& h : r.freeze_points) amount_of[h.address] += "\\n" + esc(x.human(h.amount, h.asset));
+    for (const auto& h : r.at_rest) amount_of[h.address] += "\\n" + esc(x.human(h.amount, h.asset));
     for (AddressId a : nodes) {
         Role role = Role::Plain;
         if (auto it = std::find_if(r.freeze_points.begin(), r.freeze_points.end(), [&](const Holding& h) { return h.address == a; });
@@ -231,12 +231,184 @@ std::string report_dot(const Result& r, const ReportContext& c) {
         label::Label l = x.label_of(a, role);
         std::string lab = x.addr(a).substr(0, 10) + "…";
         if (!l.entity.empty()) lab += "\\n" + esc(l.entity) + " (" + esc(l.category) + ")";
-        if (auto it = amount_of.find(a); it != amount_of.end()) lab += esc(it->second);
+        if (auto it = amount_of.find(a); it != amount_of.end()) lab += it->second;  // escaped when built
         const char* style = role == Role::Terminal ? ",style=filled,fillcolor=\"#f4cccc\"" : r.sources.contains(a) ? ",style=filled,fillcolor=\"#fff2cc\"" : "";
         s += fmt::format("  a{} [label=\"{}\"{}];\n", a, lab, style);
     }
     for (const auto& [f, t] : edges) s += fmt::format("  a{} -> a{};\n", f, t);
     if (other_fp > 0 || other_rest > 0) s += "  other [label=\"smaller branches collapsed\",shape=note];\n";
+    s += "}\n";
+    return s;
+}
+
+// ---- backward reports ------------------------------------------------------------------------
+
+namespace {
+
+struct BCtx {
+    const BackwardResult& r;
+    const ReportContext& c;
+    AssetInfo info(AssetId a) const {
+        static const Result empty;
+        return Ctx{empty, c}.info(a);
+    }
+    label::Label label_of(AddressId a, Role role) const {
+        static const Result empty;
+        return Ctx{empty, c}.label_of(a, role);
+    }
+    std::string addr(AddressId a) const { return a == store::kNoAddress ? "none" : c.graph->address(a).checksum(); }
+    std::string tx(const TransferRef& t) const {
+        if (t.tx_index == kBlockLevelTx) return "";
+        return c.graph->tx_hash(t).hex();
+    }
+    double share(const BackwardOrigin& o) const {
+        auto it = r.totals.find(o.asset);
+        if (it == r.totals.end()) return 0;
+        U256 b = it->second.traced + it->second.converted_in;
+        if (b == 0) return 0;
+        return static_cast<double>(o.amount.convert_to<long double>() / b.convert_to<long double>());
+    }
+    std::string human(const U256& v, AssetId a) const {
+        AssetInfo i = info(a);
+        return format_units(v, i.decimals) + " " + i.name;
+    }
+    /// Horizon origins carry a synthetic transfer (no transaction).
+    std::string first_tx(const BackwardOrigin& o) const { return o.kind == OriginKind::Horizon ? "" : tx(o.first); }
+};
+
+}  // namespace
+
+std::string report_json(const BackwardResult& r, const ReportContext& c) {
+    BCtx x{r, c};
+    std::string s = fmt::format(
+        "{{\"direction\":\"backward\",\"model\":\"{}\",\"horizon_block\":{},\"limits\":{{\"hops\":{},\"max_addresses\":{},\"until\":{},"
+        "\"min_amount\":{}}},\"targets\":[",
+        model_name(r.model), r.horizon_block ? std::to_string(*r.horizon_block) : "null", r.limits.hops, r.limits.max_addresses, r.limits.until,
+        r.limits.min_amount);
+    for (std::size_t i = 0; i < r.targets.size(); ++i) s += fmt::format("{}\"{}\"", i ? "," : "", x.addr(r.targets[i]));
+    s += "],\"totals\":[";
+    bool first = true;
+    for (const auto& [a, t] : r.totals) {
+        AssetInfo ai = x.info(a);
+        s += fmt::format(
+            "{}{{\"asset\":\"{}\",\"asset_name\":\"{}\",\"traced\":\"{}\",\"converted_in\":\"{}\",\"created\":\"{}\",\"labelled\":\"{}\","
+            "\"fees\":\"{}\",\"converters\":\"{}\",\"sources\":\"{}\",\"horizon\":\"{}\",\"frontier\":\"{}\",\"below_threshold\":\"{}\","
+            "\"unexplained\":\"{}\",\"converted_out\":\"{}\",\"balanced\":{}}}",
+            first ? "" : ",", ai.json_asset, esc(ai.name), to_decimal(t.traced), to_decimal(t.converted_in), to_decimal(t.created),
+            to_decimal(t.labelled), to_decimal(t.fees), to_decimal(t.converters), to_decimal(t.sources), to_decimal(t.horizon),
+            to_decimal(t.frontier), to_decimal(t.below_threshold), to_decimal(t.unexplained), to_decimal(t.converted_out),
+            r.model == Model::Poison ? "null" : (t.balanced() ? "true" : "false"));
+        first = false;
+    }
+    s += "],\"origins\":[";
+    for (std::size_t i = 0; i < r.origins.size(); ++i) {
+        const BackwardOrigin& o = r.origins[i];
+        AssetInfo ai = x.info(o.asset);
+        AssetKey k = c.graph->asset(o.asset);
+        label::Label l = x.label_of(o.address, o.role);
+        s += fmt::format(
+            "{}{{\"kind\":\"{}\",\"address\":\"{}\",\"entity\":\"{}\",\"category\":\"{}\",\"role\":\"{}\",\"asset\":\"{}\",\"asset_name\":\"{}\"{},"
+            "\"amount\":\"{}\",\"amount_human\":\"{}\",\"share\":{:.9f},\"hop\":{},\"block\":{},\"tx\":\"{}\",\"arrivals\":{},\"path\":[",
+            i ? "," : "", origin_kind_name(o.kind), x.addr(o.address), esc(l.entity), esc(l.category), role_name(o.role), ai.json_asset,
+            esc(ai.name),
+            k.type == AssetType::Erc721 || k.type == AssetType::Erc1155 ? fmt::format(",\"token_id\":\"{}\"", to_decimal(k.token_id)) : "",
+            to_decimal(o.amount), format_units(o.amount, ai.decimals), x.share(o), o.hop, o.first.block, x.first_tx(o), o.arrivals);
+        auto p = r.path_from(o);
+        for (std::size_t j = 0; j < p.size(); ++j)
+            s += fmt::format("{}{{\"from\":\"{}\",\"to\":\"{}\",\"block\":{},\"tx\":\"{}\"}}", j ? "," : "", x.addr(p[j].from), x.addr(p[j].to),
+                             p[j].transfer.block, x.tx(p[j].transfer));
+        s += "]}";
+    }
+    s += fmt::format("],\"stats\":{{\"transfers_visited\":{},\"transfers_loaded\":{},\"addresses_followed\":{},\"trace_seconds\":{:.6f}}}}}\n",
+                     r.stats.transfers_visited, r.stats.transfers_loaded, r.stats.addresses_followed, r.stats.seconds);
+    return s;
+}
+
+std::string report_csv(const BackwardResult& r, const ReportContext& c) {
+    BCtx x{r, c};
+    std::string s = "kind,address,entity,category,asset,asset_name,amount,amount_human,share,hop,block,tx,arrivals\n";
+    for (const auto& o : r.origins) {
+        AssetInfo ai = x.info(o.asset);
+        label::Label l = x.label_of(o.address, o.role);
+        s += fmt::format("{},{},{},{},{},{},{},{},{:.9f},{},{},{},{}\n", origin_kind_name(o.kind), x.addr(o.address), csv_field(l.entity),
+                         csv_field(l.category), ai.json_asset, csv_field(ai.name), to_decimal(o.amount), format_units(o.amount, ai.decimals),
+                         x.share(o), o.hop, o.first.block, x.first_tx(o), o.arrivals);
+    }
+    return s;
+}
+
+std::string report_text(const BackwardResult& r, const ReportContext& c) {
+    BCtx x{r, c};
+    std::string s = fmt::format("backward trace model {}, holdings at the end of block {}\n", model_name(r.model),
+                                r.horizon_block ? std::to_string(*r.horizon_block) : "-");
+    for (AddressId a : r.targets) s += "  target " + x.addr(a) + "\n";
+    if (r.limits.hops || r.limits.max_addresses || r.limits.min_amount)
+        s += fmt::format("LIMITS HIT:{}{}{}\n", r.limits.hops ? " hops" : "", r.limits.max_addresses ? " max-addresses" : "",
+                         r.limits.min_amount ? " min-amount" : "");
+    s += "\nper asset:\n";
+    for (const auto& [a, t] : r.totals) {
+        AssetInfo ai = x.info(a);
+        auto f = [&](const U256& v) { return format_units(v, ai.decimals); };
+        s += fmt::format("  {:<12} traced {} (+{} converted in): created {}, labelled {}, fees {}, converters {}, sources {}, horizon {}, "
+                         "frontier {}, below {}, unexplained {}, converted out {}{}\n",
+                         ai.name, f(t.traced), f(t.converted_in), f(t.created), f(t.labelled), f(t.fees), f(t.converters), f(t.sources),
+                         f(t.horizon), f(t.frontier), f(t.below_threshold), f(t.unexplained), f(t.converted_out),
+                         r.model == Model::Poison || t.balanced() ? "" : "  UNBALANCED");
+    }
+    s += fmt::format("\norigins ({}):\n", r.origins.size());
+    s += fmt::format("  {:<10} {:<42} {:<24} {:<16} {:>28} {:>8} {:>4} {:>9}  {}\n", "kind", "address", "entity", "category", "amount", "share",
+                     "hop", "block", "tx");
+    for (std::size_t i = 0; i < r.origins.size() && i < c.top; ++i) {
+        const BackwardOrigin& o = r.origins[i];
+        label::Label l = x.label_of(o.address, o.role);
+        s += fmt::format("  {:<10} {:<42} {:<24} {:<16} {:>28} {:>7.3f}% {:>4} {:>9}  {}\n", origin_kind_name(o.kind), x.addr(o.address),
+                         l.entity.substr(0, 24), l.category.substr(0, 16), x.human(o.amount, o.asset), 100 * x.share(o), o.hop, o.first.block,
+                         x.first_tx(o));
+    }
+    if (r.origins.size() > c.top) s += fmt::format("  … {} more (use --json or --csv for all)\n", r.origins.size() - c.top);
+    if (!r.origins.empty()) {
+        s += "\npath from the largest origin:\n";
+        for (const auto& p : r.path_from(r.origins.front()))
+            s += fmt::format("  {} -> {}  block {} tx {}\n", x.addr(p.from), x.addr(p.to), p.transfer.block, x.tx(p.transfer));
+    }
+    s += fmt::format("\n{} transfers visited, {} addresses followed\n", r.stats.transfers_visited, r.stats.addresses_followed);
+    return s;
+}
+
+std::string report_dot(const BackwardResult& r, const ReportContext& c) {
+    BCtx x{r, c};
+    std::set<std::pair<AddressId, AddressId>> edges;
+    std::set<AddressId> nodes(r.targets.begin(), r.targets.end());
+    bool collapsed = false;
+    std::map<AddressId, std::string> amount_of;
+    for (const auto& o : r.origins) {
+        auto p = r.path_from(o);
+        if (edges.size() + p.size() > c.dot_max_edges) {
+            collapsed = true;
+            continue;
+        }
+        for (const auto& st : p) {
+            edges.insert({st.from, st.to});
+            nodes.insert(st.from);
+            nodes.insert(st.to);
+        }
+        nodes.insert(o.address);
+        amount_of[o.address] += fmt::format("\\n{}: {}", origin_kind_name(o.kind), esc(x.human(o.amount, o.asset)));
+    }
+    std::string s = fmt::format(
+        "digraph trace {{\n  rankdir=LR;\n  node [shape=box,fontname=\"monospace\",fontsize=9];\n  label=\"chainward backward trace ({})\";\n",
+        model_name(r.model));
+    const std::set<AddressId> targets(r.targets.begin(), r.targets.end());
+    for (AddressId a : nodes) {
+        label::Label l = x.label_of(a, Role::Plain);
+        std::string lab = x.addr(a).substr(0, 10) + "…";
+        if (!l.entity.empty()) lab += "\\n" + esc(l.entity) + " (" + esc(l.category) + ")";
+        if (auto it = amount_of.find(a); it != amount_of.end()) lab += it->second;  // escaped when built
+        const char* style = targets.contains(a) ? ",style=filled,fillcolor=\"#fff2cc\"" : amount_of.contains(a) ? ",style=filled,fillcolor=\"#d9ead3\"" : "";
+        s += fmt::format("  a{} [label=\"{}\"{}];\n", a, lab, style);
+    }
+    for (const auto& [f, t] : edges) s += fmt::format("  a{} -> a{};\n", f, t);
+    if (collapsed) s += "  other [label=\"smaller origins collapsed\",shape=note];\n";
     s += "}\n";
     return s;
 }

@@ -218,18 +218,29 @@ private:
             case Model::Tiho: t = std::min(eff, p.taint); break;
             case Model::Fifo:
             case Model::Lifo: {
-                auto it = lots_.find(key);
-                if (it == lots_.end()) break;  // never tainted: one clean lot
-                auto& q = it->second;
-                U256 left = eff;
                 const bool fifo = o_.model == Model::Fifo;
-                while (left > 0 && !q.empty()) {
-                    Lot& l = fifo ? q.front() : q.back();
-                    const U256 take = std::min(left, l.amount);
-                    if (l.tainted) t += take;
-                    l.amount -= take;
-                    left -= take;
-                    if (l.amount == 0) fifo ? q.pop_front() : q.pop_back();
+                taken_.clear();
+                auto it = lots_.find(key);
+                if (it == lots_.end()) {  // never tainted: one clean lot
+                    if (fifo && eff > 0) taken_.push_back(Lot{eff, false});
+                } else {
+                    auto& q = it->second;
+                    U256 left = eff;
+                    while (left > 0 && !q.empty()) {
+                        Lot& l = fifo ? q.front() : q.back();
+                        const U256 take = std::min(left, l.amount);
+                        if (l.tainted) t += take;
+                        if (fifo) taken_.push_back(Lot{take, l.tainted});
+                        l.amount -= take;
+                        left -= take;
+                        if (l.amount == 0) fifo ? q.pop_front() : q.pop_back();
+                    }
+                }
+                if (fifo) {
+                    if (amount > eff) taken_.push_back(Lot{amount - eff, false});  // the shortfall counts as clean
+                    taken_tainted_ = t;
+                    taken_amount_ = amount;
+                    taken_valid_ = true;
                 }
                 break;
             }
@@ -274,8 +285,15 @@ private:
                     else
                         q.push_back(Lot{a, tt});
                 };
-                push(tainted, true);
-                push(amount - tainted, false);
+                // FIFO: the arrival keeps the order of the units that left the sender (so a
+                // backward FIFO trace retraces them exactly); where the tracer set the tainted
+                // part itself (sources, swaps, thresholds), the tainted lot comes first
+                if (o_.model == Model::Fifo && taken_valid_ && taken_tainted_ == tainted && taken_amount_ == amount) {
+                    for (const Lot& l : taken_) push(l.amount, l.tainted);
+                } else {
+                    push(tainted, true);
+                    push(amount - tainted, false);
+                }
                 break;
             }
         }
@@ -300,6 +318,7 @@ private:
 
     /// Applies one transfer; `sw` is the payer's swap record for converter payouts and NFTs.
     void apply(const TransferRef& t, const SwapIn* sw) {
+        taken_valid_ = false;
         // Fees of a source transaction are the thief's gas, not stolen value.
         const bool src = !is_fee(t.kind) && source_ids_.contains(t.id);
         U256 carried = 0;
@@ -462,6 +481,9 @@ private:
     using HeapItem = std::pair<std::uint64_t, std::uint32_t>;
     std::priority_queue<HeapItem, std::vector<HeapItem>, std::greater<>> heap_;
     std::vector<TransferRef> deferred_;
+    std::vector<Lot> taken_;  ///< FIFO: the lots the current transfer took from its sender, in order
+    U256 taken_tainted_ = 0, taken_amount_ = 0;
+    bool taken_valid_ = false;
     std::uint64_t last_id_ = kNone;
     std::uint64_t cur_block_ = kNone;
     std::uint32_t cur_tx_ = 0;

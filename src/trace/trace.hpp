@@ -189,29 +189,103 @@ struct Result {
 /// Runs a forward trace. Throws InputError on inconsistent options (no sources).
 Result trace(const Graph& g, const Options& opt);
 
-/// Backward trace: where the balance of `address` (at `until_block` or the end) came from.
-/// Not implemented yet: throws InputError (see docs/tracing.md "Backward").
+// ---- backward ------------------------------------------------------------------------------
+
+/// A holding whose origin is asked: `amount` of `address`'s balance of `asset` at the horizon.
+struct BackwardTarget {
+    AddressId address = store::kNoAddress;
+    std::optional<AssetId> asset;  ///< missing: every asset the address holds
+    /// Missing: the whole balance. FIFO explains the newest `amount` units; haircut and poison a
+    /// pro-rata part (poison: every inflow anyway).
+    std::optional<U256> amount;
+};
+
+/// What to trace back and how (docs/tracing.md "Backward"). Poison, haircut and FIFO only.
+struct BackwardOptions {
+    Model model = Model::Haircut;
+    std::vector<BackwardTarget> targets;
+    std::optional<std::uint64_t> until_block;  ///< holdings at the end of this block (default: newest)
+    std::uint64_t since_block = 0;             ///< not walked back before the start of this block
+    std::unordered_map<AddressId, Role> roles;  ///< terminals are origin points; converters swap back
+    bool builtin_converters = true;
+    /// Further origin points (e.g. every labelled address): value they sent is not traced further.
+    std::unordered_set<AddressId> stop_addresses;
+    /// Value that arrived through one of these transfers is reported as a Source origin (its
+    /// sender) and not traced further; the FIFO round-trip property uses it.
+    std::unordered_set<std::uint64_t> stop_transfers;
+    std::uint32_t max_hops = std::numeric_limits<std::uint32_t>::max();
+    std::size_t max_addresses = std::numeric_limits<std::size_t>::max();
+    std::unordered_map<AssetId, U256> min_amount;  ///< demands below this on a transfer are dropped
+    U256 default_min_amount = 0;
+};
+
+/// Why the backward trace stopped at an origin.
+enum class OriginKind : std::uint8_t {
+    Created,    ///< created at `address`: genesis, mint, block reward, withdrawal, wrap without payment
+    Labelled,   ///< sent by a terminal or labelled address (exchange, mixer, sanctioned, …)
+    Fees,       ///< fees earned by `address` (a block producer) from the payers
+    Converter,  ///< paid out by a converter with no payment by the receiver in that transaction
+    Source,     ///< sent by `address` through one of BackwardOptions::stop_transfers
+    Horizon,    ///< held by `address` at the start of BackwardOptions::since_block
+    Frontier,   ///< sent by `address`, not followed: --hops or --max-addresses
+};
+const char* origin_kind_name(OriginKind k);
+
+/// One origin: `amount` of the traced holdings came from `address` (per asset and kind).
 struct BackwardOrigin {
     AddressId address = store::kNoAddress;
     AssetId asset = store::kNativeAsset;
-    U256 amount = 0;
-    std::uint32_t hop = 0;
+    OriginKind kind = OriginKind::Created;
+    U256 amount = 0;   ///< base units (poison: the full amounts of the transfers concerned)
+    std::uint32_t hop = 0;  ///< hops from the target (a direct sender: 1; created at the target: 0)
     Role role = Role::Plain;
+    TransferRef first;  ///< the latest transfer through which it reached the traced value
+    AddressId to = store::kNoAddress;  ///< receiver of `first` (for kinds that name a sender)
+    std::uint32_t arrivals = 0;        ///< transfers through which it contributed
 };
+
+/// Per-asset account. Haircut and FIFO (exact):
+/// traced + converted_in == created + labelled + fees + converters + sources + horizon + frontier
+///                          + below_threshold + unexplained + converted_out.
+/// Poison marks every earlier inflow, so its origin amounts are transfer amounts, not shares.
+struct BackwardTotals {
+    U256 traced = 0;         ///< demanded at the targets
+    U256 converted_in = 0;   ///< demanded of payments by the swap rule (payouts in other assets)
+    U256 converted_out = 0;  ///< demanded of converter payouts (handed to the payments)
+    U256 created = 0, labelled = 0, fees = 0, converters = 0, sources = 0, horizon = 0, frontier = 0;
+    U256 below_threshold = 0;
+    U256 unexplained = 0;  ///< haircut rounding, and outflows larger than the known balance
+    U256 inflow() const { return traced + converted_in; }
+    U256 outflow() const {
+        return created + labelled + fees + converters + sources + horizon + frontier + below_threshold + unexplained + converted_out;
+    }
+    bool balanced() const { return inflow() == outflow(); }
+};
+
 struct BackwardResult {
-    std::vector<BackwardOrigin> origins;  ///< sorted by amount descending
-    std::map<AssetId, U256> traced;       ///< balance traced back, per asset
-    std::map<AssetId, U256> unexplained;  ///< mints, genesis, rounding and limits
+    Model model = Model::Haircut;
+    std::vector<BackwardOrigin> origins;  ///< amount > 0, largest first
+    std::map<AssetId, BackwardTotals> totals;
     LimitsHit limits;
     TraceStats stats;
+    std::optional<std::uint64_t> horizon_block;  ///< the targets' holdings are those at the end of it
+    std::vector<AddressId> targets;
+    /// First step through which each followed address was reached (from = it, to = the address
+    /// whose value it explains).
+    std::unordered_map<AddressId, PathStep> parent;
+    /// Path from the origin to a target, origin first; at most max_steps steps.
+    std::vector<PathStep> path_from(const BackwardOrigin& o, std::size_t max_steps = 64) const;
 };
-BackwardResult trace_backward(const Graph& g, AddressId address, const Options& opt);
+
+/// Backward trace: where the targets' holdings came from, walking transfers in reverse chain
+/// order (docs/tracing.md "Backward"). Throws InputError for LIFO/TIHO and bad options.
+BackwardResult trace_backward(const Graph& g, const BackwardOptions& opt);
 
 /// Roles from labels for the addresses the graph knows.
 std::unordered_map<AddressId, Role> roles_from_labels(const Graph& g, const label::LabelSet& labels);
 
-/// Finds the transfers of transactions by hash (a chain-order scan of the store; the store has no
-/// hash index yet). Returns them in chain order; hashes not found are listed in `missing`.
+/// Finds the transfers of transactions by hash (the store's per-segment hash index). Returns them
+/// in chain order without duplicates; hashes not found are listed in `missing`.
 std::vector<TransferRef> find_transactions(const store::TransferStore& st, const std::vector<Hash32>& hashes,
                                            std::vector<Hash32>* missing = nullptr);
 /// First block whose timestamp is >= t (nullopt if none).
@@ -236,5 +310,9 @@ std::string report_text(const Result& r, const ReportContext& ctx);
 std::string report_json(const Result& r, const ReportContext& ctx);
 std::string report_csv(const Result& r, const ReportContext& ctx);
 std::string report_dot(const Result& r, const ReportContext& ctx);
+std::string report_text(const BackwardResult& r, const ReportContext& ctx);
+std::string report_json(const BackwardResult& r, const ReportContext& ctx);
+std::string report_csv(const BackwardResult& r, const ReportContext& ctx);
+std::string report_dot(const BackwardResult& r, const ReportContext& ctx);
 
 }  // namespace chainward::trace

@@ -41,8 +41,15 @@ inline RefResult reference_trace(const std::vector<TransferRef>& all, const Opti
     };
     const bool lots_model = o.model == Model::Fifo || o.model == Model::Lifo;
 
+    // FIFO: the units the last outflow took, in order (an arrival keeps that order when it carries
+    // exactly their taint)
+    std::vector<std::pair<U256, bool>> taken;
+    U256 taken_amount = 0;
     auto take = [&](RefPot& p, U256 amount) -> U256 {  // tainted part of an outflow
+        taken.clear();
+        taken_amount = amount;
         if (amount > p.bal) amount = p.bal;
+        if (!p.has_lots && amount > 0) taken.push_back({amount, false});
         U256 t = 0;
         if (o.model == Model::Poison) {
             t = p.poisoned ? amount : U256(0);
@@ -59,6 +66,7 @@ inline RefResult reference_trace(const std::vector<TransferRef>& all, const Opti
                 auto& l = o.model == Model::Fifo ? p.lots.front() : p.lots.back();
                 U256 k = left < l.first ? left : l.first;
                 if (l.second) t += k;
+                taken.push_back({k, l.second});
                 l.first -= k;
                 left -= k;
                 if (l.first == 0) {
@@ -88,8 +96,18 @@ inline RefResult reference_trace(const std::vector<TransferRef>& all, const Opti
         if (lots_model && (p.has_lots || tainted > 0)) {
             if (!p.has_lots && p.bal > 0) p.lots.push_back({p.bal, false});
             p.has_lots = true;
-            if (tainted > 0) p.lots.push_back({tainted, true});
-            if (amount > tainted) p.lots.push_back({amount - tainted, false});
+            U256 tt = 0, sum = 0;
+            for (auto& [k, b] : taken) {
+                sum += k;
+                if (b) tt += k;
+            }
+            if (o.model == Model::Fifo && !taken.empty() && taken_amount == amount && tt == tainted) {
+                for (auto& l : taken) p.lots.push_back(l);
+                if (amount > sum) p.lots.push_back({amount - sum, false});  // shortfall: clean, last
+            } else {
+                if (tainted > 0) p.lots.push_back({tainted, true});
+                if (amount > tainted) p.lots.push_back({amount - tainted, false});
+            }
         }
         p.bal += amount;
         p.taint += tainted;
@@ -102,6 +120,8 @@ inline RefResult reference_trace(const std::vector<TransferRef>& all, const Opti
     std::vector<AddressSource> pending(o.source_addresses.begin(), o.source_addresses.end());
 
     auto apply = [&](const TransferRef& t, const Sw* s) {
+        taken.clear();
+        taken_amount = 0;
         const bool fee = t.kind == TransferKind::Fee || t.kind == TransferKind::Burn;
         const bool src = !fee && src_ids.count(t.id) > 0;
         auto& T = R.totals[t.asset];

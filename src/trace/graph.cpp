@@ -6,8 +6,8 @@
 
 namespace chainward::trace {
 
-void StoreGraph::transfers_of(AddressId a, const std::function<bool(const TransferRef&)>& f) const {
-    st_.for_each_of(a, store::Direction::Both, f);
+void StoreGraph::transfers_of(AddressId a, const std::function<bool(const TransferRef&)>& f, std::uint64_t from_id) const {
+    st_.for_each_of(a, store::Direction::Both, f, from_id);
 }
 
 std::uint64_t MemoryGraph::add(TransferRef t, const Hash32& tx_hash) {
@@ -21,11 +21,11 @@ std::uint64_t MemoryGraph::add(TransferRef t, const Hash32& tx_hash) {
 
 void MemoryGraph::set_address(AddressId id, const Address& a) { addrs_[id] = a; }
 
-void MemoryGraph::transfers_of(AddressId a, const std::function<bool(const TransferRef&)>& f) const {
+void MemoryGraph::transfers_of(AddressId a, const std::function<bool(const TransferRef&)>& f, std::uint64_t from_id) const {
     auto it = adj_.find(a);
     if (it == adj_.end()) return;
-    for (auto id : it->second)
-        if (!f(all_[id])) return;
+    for (auto p = std::lower_bound(it->second.begin(), it->second.end(), from_id); p != it->second.end(); ++p)
+        if (!f(all_[*p])) return;
 }
 
 std::optional<AddressId> MemoryGraph::find_address(const Address& a) const {

@@ -51,10 +51,16 @@ struct SwapIn {
     U256 total = 0, tainted = 0;
 };
 
+/// Chain-ordered transfers still to merge: a fixed list (the source transfers) or an address's
+/// adjacency read lazily in chunks from `next_id` on, so later history is only read when reached.
 struct Stream {
     std::vector<TransferRef> v;
     std::size_t pos = 0;
+    AddressId owner = store::kNoAddress;  ///< kNoAddress: fixed list
+    std::uint64_t next_id = 0;
+    bool done = true;
 };
+
 
 bool is_fee(TransferKind k) { return k == TransferKind::Fee || k == TransferKind::Burn; }
 
@@ -101,7 +107,7 @@ public:
             heap_.pop();
             Stream& s = streams_[si];
             const TransferRef t = s.v[s.pos++];
-            if (s.pos < s.v.size())
+            if (s.pos < s.v.size() || refill(s))
                 heap_.push({s.v[s.pos].id, si});
             else
                 std::vector<TransferRef>().swap(s.v);
@@ -146,21 +152,49 @@ private:
         heap_.push({streams_.back().v[0].id, static_cast<std::uint32_t>(streams_.size() - 1)});
     }
 
+    std::size_t chunk() const { return std::max<std::size_t>(o_.read_chunk, 1); }
+
+    /// Reads the next chunk of an address stream; false when it has no more transfers.
+    bool refill(Stream& s) {
+        if (s.done) return false;
+        s.v.clear();
+        s.pos = 0;
+        g_.transfers_of(
+            s.owner,
+            [&](const TransferRef& t) {
+                s.v.push_back(t);
+                return s.v.size() < chunk();
+            },
+            s.next_id);
+        r_.stats.transfers_loaded += s.v.size();
+        if (s.v.size() < chunk()) s.done = true;
+        if (s.v.empty()) return false;
+        s.next_id = s.v.back().id + 1;
+        return true;
+    }
+
     /// Starts following `a`: opening balances from the transfers `prefix` accepts, a stream of
     /// the later ones (after `after`, which the caller is applying).
     template <class Prefix>
     void load(AddressId a, Prefix prefix, std::uint64_t after) {
+        // The opening balances need the whole earlier history (the store keeps no balances);
+        // the rest is read lazily from the first transfer after `after` on.
         absl::flat_hash_map<AssetId, std::pair<U256, U256>> flows;
         std::vector<TransferRef> later;
         g_.transfers_of(a, [&](const TransferRef& t) {
+            if (after != kNone && t.id > after) {
+                later.push_back(t);  // the first transfer of the stream
+                return false;
+            }
             ++r_.stats.transfers_loaded;
             if (prefix(t)) {
                 if (t.from == t.to) return true;
                 auto& f = flows[t.asset];
                 if (t.to == a) f.first += t.amount;
                 if (t.from == a) f.second += t.amount;
-            } else if (after == kNone || t.id > after) {
+            } else if (after == kNone) {
                 later.push_back(t);
+                if (later.size() == chunk()) return false;
             }
             return true;
         });
@@ -168,8 +202,15 @@ private:
             Pot& p = pots_[pot_key(a, asset)];
             p.bal = f.first > f.second ? f.first - f.second : U256(0);
         }
-        push_stream(std::move(later));
         ++r_.stats.addresses_followed;
+        if (later.empty()) return;
+        Stream s;
+        s.owner = a;
+        s.next_id = later.back().id + 1;
+        s.done = false;
+        s.v = std::move(later);
+        streams_.push_back(std::move(s));
+        heap_.push({streams_.back().v[0].id, static_cast<std::uint32_t>(streams_.size() - 1)});
     }
 
     void activate(AddressId a, std::uint64_t k, std::uint32_t hop) {

@@ -45,8 +45,9 @@ Role role_of_labels(const std::vector<label::Label>& labels);
 class Graph {
 public:
     virtual ~Graph() = default;
-    /// Every transfer of `a` (sent or received; a self-transfer once) in chain order.
-    virtual void transfers_of(AddressId a, const std::function<bool(const TransferRef&)>& f) const = 0;
+    /// Every transfer of `a` (sent or received; a self-transfer once) in chain order, from global
+    /// transfer id `from_id` on; stops when f returns false.
+    virtual void transfers_of(AddressId a, const std::function<bool(const TransferRef&)>& f, std::uint64_t from_id = 0) const = 0;
     virtual Hash32 tx_hash(const TransferRef& t) const = 0;
     virtual std::optional<AddressId> find_address(const Address& a) const = 0;
     virtual Address address(AddressId id) const = 0;
@@ -57,7 +58,7 @@ public:
 class StoreGraph final : public Graph {
 public:
     explicit StoreGraph(const store::TransferStore& st) : st_(st) {}
-    void transfers_of(AddressId a, const std::function<bool(const TransferRef&)>& f) const override;
+    void transfers_of(AddressId a, const std::function<bool(const TransferRef&)>& f, std::uint64_t from_id = 0) const override;
     Hash32 tx_hash(const TransferRef& t) const override { return st_.tx_hash(t); }
     std::optional<AddressId> find_address(const Address& a) const override { return st_.find_address(a); }
     Address address(AddressId id) const override { return st_.address(id); }
@@ -77,7 +78,7 @@ public:
     void set_asset(AssetId id, const AssetKey& k) { assets_[id] = k; }
     void set_address(AddressId id, const Address& a);
     const std::vector<TransferRef>& transfers() const { return all_; }
-    void transfers_of(AddressId a, const std::function<bool(const TransferRef&)>& f) const override;
+    void transfers_of(AddressId a, const std::function<bool(const TransferRef&)>& f, std::uint64_t from_id = 0) const override;
     Hash32 tx_hash(const TransferRef& t) const override { return hashes_.at(t.id); }
     std::optional<AddressId> find_address(const Address& a) const override;
     Address address(AddressId id) const override;
@@ -113,6 +114,7 @@ struct Options {
     U256 default_min_amount = 0;                   ///< for assets not in min_amount
     std::optional<std::uint64_t> until_block;      ///< process transfers up to this block
     std::size_t max_addresses = std::numeric_limits<std::size_t>::max();  ///< tainted addresses followed
+    std::size_t read_chunk = 1024;  ///< transfers read per address at a time (later history is read lazily)
 };
 
 /// Taint of one (address, asset): at rest, arrived at a terminal, or stopped by a limit.

@@ -94,6 +94,7 @@ TEST(TraceDifferential, MatchesTheReferenceTracerOnRandomGraphs) {
         RandomChain c = random_chain(seed, 4 + static_cast<int>(seed % 9), 10 + static_cast<int>(seed % 50));
         for (Model m : kModels) {
             Options o = random_options(c, seed, m, seed % 3 != 0);
+            o.read_chunk = 1 + seed % 4;  // address streams refilled many times
             Result r = trace(c.g, o);
             RefResult ref = reference_trace(c.g.transfers(), o);
             ASSERT_EQ(as_map(r.at_rest), ref.at_rest) << "at rest, seed " << seed << " model " << model_name(m);

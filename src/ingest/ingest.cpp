@@ -136,11 +136,21 @@ void Ingestor::accept(eth::BlockData&& b) {
     if (next_ && b.number < *next_) {
         // Already stored (or batched): the same block changes nothing; another one is a reorg.
         Hash32 have;
-        if (auto sb = store_.block(b.number))
+        bool known = false;
+        if (auto sb = store_.block(b.number)) {
             have = sb->hash;
-        else
+            known = true;
+        } else {
             for (const auto& in : batch_)
-                if (in.block.number == b.number) have = in.block.hash;
+                if (in.block.number == b.number) {
+                    have = in.block.hash;
+                    known = true;
+                }
+        }
+        if (!known)
+            throw InputError(fmt::format("{}: block {} comes before the first stored block {}: a store only grows "
+                                         "forward (ingest into a new store to start earlier)",
+                                         b.source, b.number, store_.stats().first_block.value_or(*next_)));
         if (have.is_zero() && b.number == store_.stats().first_block) {  // opening balances stand in for it
             report_.blocks_skipped++;
             return;

@@ -165,3 +165,16 @@ TEST(Ingest, OpeningBalancesForHistoryStartingMidChain) {
     EXPECT_EQ(opening[0].amount, 1000);
     EXPECT_NO_THROW(ingest_into(d.p / "store", {d.p / "chain"}, opt));  // resuming is fine
 }
+
+TEST(Ingest, BlocksBeforeTheStoreStartAreRefusedClearly) {
+    TempDir d;
+    write_chain(d.p / "late", {.first = 50, .last = 60});
+    write_chain(d.p / "early", {.first = 1, .last = 5});
+    ingest_into(d.p / "store", {d.p / "late"});
+    try {
+        ingest_into(d.p / "store", {d.p / "early"});
+        FAIL();
+    } catch (const InputError& e) {
+        EXPECT_THAT(e.what(), ::testing::HasSubstr("block 1 comes before the first stored block 50"));
+    }
+}

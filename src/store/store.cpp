@@ -321,28 +321,35 @@ void TransferStore::append(std::span<const BlockInput> blocks) {
     }
     // Merge like a binary counter: a segment joins its predecessor once it is at least half its
     // size, so each transfer is rewritten O(log n) times in all, never the whole store per batch.
+    // A merge holds both segments in memory, so merged segments stop growing at kMaxMergedRows.
     while (s.segments.size() >= 2) {
         auto n = s.segments.size();
         auto a = s.segments[n - 2]->transfer_count() + s.segments[n - 2]->meta().blocks;
         auto b = s.segments[n - 1]->transfer_count() + s.segments[n - 1]->meta().blocks;
-        if (2 * b < a) break;
-        std::vector<std::size_t> idx{n - 2, n - 1};
-        SegmentColumns merged = s.segments[n - 2]->load();
-        merged.append(s.segments[n - 1]->load());
-        std::string name = fmt::format("seg-{:08}", s.manifest.next_segment);
-        SegmentMeta meta = write_segment(dir_ / name, name, merged);
-        Manifest next = s.manifest;
-        next.next_segment++;
-        next.segments.resize(n - 2);
-        next.segments.push_back(meta);
-        replace_file_atomically(dir_ / kManifest, to_json(next));
-        std::vector<std::string> old{s.segments[n - 2]->meta().name, s.segments[n - 1]->meta().name};
-        s.manifest = next;
-        s.segments.resize(n - 2);
-        s.segments.push_back(std::make_unique<SegmentReader>(dir_ / name, meta));
-        s.rebase();
-        for (const auto& o : old) fs::remove_all(dir_ / o);
+        if (2 * b < a || a + b > kMaxMergedRows) break;
+        merge(n - 2, n);
     }
+}
+
+void TransferStore::merge(std::size_t first, std::size_t end) {
+    State& s = *s_;
+    if (end - first < 2) return;
+    SegmentColumns merged = s.segments[first]->load();
+    for (std::size_t i = first + 1; i < end; ++i) merged.append(s.segments[i]->load());
+    Manifest next = s.manifest;
+    std::string name = fmt::format("seg-{:08}", next.next_segment++);
+    SegmentMeta meta = write_segment(dir_ / name, name, merged);
+    next.segments.erase(next.segments.begin() + static_cast<std::ptrdiff_t>(first),
+                        next.segments.begin() + static_cast<std::ptrdiff_t>(end));
+    next.segments.insert(next.segments.begin() + static_cast<std::ptrdiff_t>(first), meta);
+    replace_file_atomically(dir_ / kManifest, to_json(next));  // the commit point of the merge
+    std::vector<std::string> old;
+    for (std::size_t i = first; i < end; ++i) old.push_back(s.segments[i]->meta().name);
+    s.manifest = next;
+    s.segments.erase(s.segments.begin() + static_cast<std::ptrdiff_t>(first), s.segments.begin() + static_cast<std::ptrdiff_t>(end));
+    s.segments.insert(s.segments.begin() + static_cast<std::ptrdiff_t>(first), std::make_unique<SegmentReader>(dir_ / name, meta));
+    s.rebase();
+    for (const auto& o : old) fs::remove_all(dir_ / o);
 }
 
 void TransferStore::rollback_to(std::uint64_t last_kept) {
@@ -381,20 +388,20 @@ void TransferStore::rollback_to(std::uint64_t last_kept) {
 void TransferStore::compact() {
     State& s = *s_;
     check_writable(s.mode);
-    if (s.segments.size() < 2) return;
-    SegmentColumns all;
-    for (const auto& seg : s.segments) all.append(seg->load());
-    Manifest next = s.manifest;
-    std::string name = fmt::format("seg-{:08}", next.next_segment++);
-    next.segments = {write_segment(dir_ / name, name, all)};
-    replace_file_atomically(dir_ / kManifest, to_json(next));
-    std::vector<std::string> old;
-    for (const auto& seg : s.segments) old.push_back(seg->meta().name);
-    s.manifest = next;
-    s.segments.clear();
-    s.segments.push_back(std::make_unique<SegmentReader>(dir_ / name, next.segments[0]));
-    s.rebase();
-    for (const auto& o : old) fs::remove_all(dir_ / o);
+    // Greedy runs of neighbours up to the merge size limit, from the newest end.
+    std::size_t end = s.segments.size();
+    while (end >= 2) {
+        std::size_t first = end - 1;
+        std::uint64_t rows = s.segments[first]->transfer_count() + s.segments[first]->meta().blocks;
+        while (first > 0) {
+            auto more = s.segments[first - 1]->transfer_count() + s.segments[first - 1]->meta().blocks;
+            if (rows + more > kMaxMergedRows) break;
+            rows += more;
+            --first;
+        }
+        merge(first, end);
+        end = first;
+    }
 }
 
 StoreStats TransferStore::stats() const {

@@ -81,8 +81,11 @@ public:
     void append(std::span<const BlockInput> blocks);
     /// Removes every block above `last_kept` (a chain reorganisation); atomic like append.
     void rollback_to(std::uint64_t last_kept);
-    /// Merges all segments into one (the store also merges as it grows; see docs).
+    /// Merges segments: into one, or into as few as the merge size limit allows (the store also
+    /// merges as it grows; see docs/formats/store.md).
     void compact();
+    /// Transfers + blocks a merged segment may hold: a merge builds it in memory (~40 B a row).
+    static constexpr std::uint64_t kMaxMergedRows = std::uint64_t{1} << 25;
 
     // ---- reading ----
     StoreStats stats() const;
@@ -118,6 +121,8 @@ public:
 
 private:
     TransferStore() = default;
+    /// Replaces segments [first, end) by one merged segment (atomically, like append).
+    void merge(std::size_t first, std::size_t end);
     struct State;
     std::filesystem::path dir_;
     std::unique_ptr<State> s_;

@@ -8,6 +8,7 @@
 
 #include <absl/container/flat_hash_map.h>
 
+#include "trace/roles.hpp"
 #include "trace/trace.hpp"
 
 namespace chainward::trace {
@@ -62,16 +63,11 @@ struct Stream {
 };
 
 
-bool is_fee(TransferKind k) { return k == TransferKind::Fee || k == TransferKind::Burn; }
 
 class Tracer {
 public:
     Tracer(const Graph& g, const Options& o) : g_(g), o_(o) {
-        roles_ = o.roles;
-        if (o.builtin_converters) {
-            static const Address weth9 = parse_address("0xc02aaa39b223fe8d0a0e5c4f27ead9083c756cc2");
-            if (auto id = g.find_address(weth9)) roles_.try_emplace(*id, Role::Converter);
-        }
+        roles_ = effective_roles(g, o.roles, o.builtin_converters);
         r_.model = o.model;
     }
 

@@ -95,8 +95,9 @@ bool method_missing(const std::string& resp) {
         std::string_view msg;
         if (err["code"].get(code)) code = 0;
         if (err["message"].get(msg)) msg = "";
-        return code == -32601 || code == -32000 && (msg.find("not supported") != msg.npos || msg.find("not available") != msg.npos) ||
-               msg.find("does not exist") != msg.npos || msg.find("not found") != msg.npos && msg.find("method") != msg.npos;
+        bool unsupported = msg.find("not supported") != msg.npos || msg.find("not available") != msg.npos;
+        bool method_not_found = msg.find("not found") != msg.npos && msg.find("method") != msg.npos;
+        return code == -32601 || (code == -32000 && unsupported) || msg.find("does not exist") != msg.npos || method_not_found;
     };
     simdjson::dom::array a;
     if (doc.get(a) == simdjson::SUCCESS) {

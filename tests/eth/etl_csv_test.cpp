@@ -252,7 +252,9 @@ TEST(EtlCsvTraces, FailedTransactionMovesNoValue) {
     expect_same(csv, c.json());
     EXPECT_EQ(count_kind(csv, TransferKind::Call), 1u);  // tx 0 ran out of gas: only tx 1's value
     for (const auto& t : csv)
-        if (t.kind == TransferKind::Call) EXPECT_EQ(t.tx_index, 1u);
+        if (t.kind == TransferKind::Call) {
+            EXPECT_EQ(t.tx_index, 1u);
+        }
 }
 
 TEST(EtlCsvTraces, Suicide) {
@@ -261,7 +263,9 @@ TEST(EtlCsvTraces, Suicide) {
     expect_same(csv, c.json());
     ASSERT_EQ(count_kind(csv, TransferKind::SelfDestruct), 1u);
     for (const auto& t : csv)
-        if (t.kind == TransferKind::SelfDestruct) EXPECT_EQ(t.amount, U256(50'000'000'000'000'000ull));
+        if (t.kind == TransferKind::SelfDestruct) {
+            EXPECT_EQ(t.amount, U256(50'000'000'000'000'000ull));
+        }
 }
 
 TEST(EtlCsvTraces, RowOrderDoesNotMatter) {

@@ -64,10 +64,13 @@ TEST(TraceProperty, ConservationHoldsExactlyForEveryModel) {
             for (const auto& h : r.freeze_points) term[h.asset] += h.amount;
             for (const auto& [a, t] : r.totals) {
                 ASSERT_EQ(rest[a], t.at_rest);
-                if (!o.through_terminals) ASSERT_EQ(term[a], t.terminals);
+                if (!o.through_terminals) {
+                    ASSERT_EQ(term[a], t.terminals);
+                }
             }
-            if (m != Model::Poison)
+            if (m != Model::Poison) {
                 for (const auto& [a, t] : r.totals) ASSERT_EQ(t.contaminated, 0u);
+            }
         }
     }
     EXPECT_GT(checked, 1000);

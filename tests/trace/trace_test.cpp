@@ -81,7 +81,9 @@ TEST(TraceModels, ThreeStolenSevenClean) {
         EXPECT_EQ(rest(r, A), w.a) << model_name(w.m);
         EXPECT_EQ(r.totals.at(ETH).traced, 3000u);
         expect_balanced(r);
-        if (w.m == Model::Poison) EXPECT_EQ(r.totals.at(ETH).contaminated, 7000u);  // A's clean 7 absorbed
+        if (w.m == Model::Poison) {
+            EXPECT_EQ(r.totals.at(ETH).contaminated, 7000u);  // A's clean 7 absorbed
+        }
     }
 }
 

@@ -302,6 +302,10 @@ void TransferStore::append(std::span<const BlockInput> blocks) {
                                           s.addresses.size() - s.manifest.addresses);
         std::vector<std::uint8_t> buf;
         for (const auto& a : new_addr) buf.insert(buf.end(), a.b.begin(), a.b.end());
+        // A batch that failed after writing part of its rows (disk full) must not leave them
+        // in front of this batch's: cut both files back to the committed rows first.
+        truncate_durably(dir_ / "addresses.bin", s.manifest.addresses * 20);
+        truncate_durably(dir_ / "assets.bin", s.manifest.assets * sizeof(AssetRow));
         append_durably(dir_ / "addresses.bin", buf);
         append_durably(dir_ / "assets.bin", {reinterpret_cast<const std::uint8_t*>(s.assets.data() + s.manifest.assets),
                                              (s.assets.size() - s.manifest.assets) * sizeof(AssetRow)});

@@ -17,7 +17,7 @@ struct IngestArgs {
     std::vector<std::string> paths;
     std::uint64_t from = 0, to = 0, chain_id = 0;
     bool has_to = false, no_traces = false, quiet = false;
-    std::size_t batch = 250'000;
+    std::size_t batch = 1'000'000;
     std::vector<std::string> weth;
     int timeout_ms = 30'000, retries = 5;
 };

@@ -18,7 +18,7 @@ namespace chainward::ingest {
 struct IngestOptions {
     eth::ExtractOptions extract;
     std::optional<std::filesystem::path> genesis;  ///< geth genesis.json: opening balances at block 0
-    std::size_t batch_transfers = 250'000;         ///< commit once a batch holds this many transfers
+    std::size_t batch_transfers = 1'000'000;       ///< commit once a batch holds this many transfers
     std::size_t batch_blocks = 5'000;              ///< ... or this many blocks
 };
 

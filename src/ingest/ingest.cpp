@@ -76,7 +76,12 @@ void Ingestor::ingest_paths(const std::vector<fs::path>& paths) {
     for (const auto& f : files) bytes_total_ += fs::file_size(f);
     ParseAhead parser(files);
     for (const auto& f : files) {
-        parser.next().replay(assembler_);
+        for (bool last = false; !last;) {
+            ParsedChunk chunk = parser.next();
+            last = chunk.last;
+            chunk.replay(assembler_);
+            if (!last) flush(false);
+        }
         report_.files++;
         report_.bytes_read += fs::file_size(f);
         flush(false);

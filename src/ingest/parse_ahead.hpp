@@ -1,10 +1,11 @@
-// Parses input files on a second thread, one file ahead of the thread that assembles, extracts
-// and stores: parsing is about half of ingest time, so the two halves overlap. Internal to
-// src/ingest.
+// Parses input files on worker threads ahead of the thread that assembles, extracts and stores:
+// parsing is most of ingest time, so the two overlap. Workers hand their results over in chunks
+// of a few documents, so the consumer starts on a file long before it is parsed to its end.
+// Internal to src/ingest.
 #pragma once
 
-#include <condition_variable>
 #include <algorithm>
+#include <condition_variable>
 #include <deque>
 #include <exception>
 #include <filesystem>
@@ -17,12 +18,12 @@
 
 namespace chainward::ingest {
 
-/// Everything one file produced, in order, to be replayed into the assembler.
-struct ParsedFile : eth::ResponseSink {
+/// Parsed documents of one file, in order, to be replayed into the assembler.
+struct ParsedChunk : eth::ResponseSink {
     using Event = std::variant<eth::BlockData, std::vector<eth::ReceiptData>, eth::ParsedCallTraces, eth::ParsedParityTraces>;
     std::vector<std::pair<Event, eth::SourceRef>> events;
-    std::exception_ptr error;  ///< set if the file was bad: rethrown when its turn comes
-    std::filesystem::path path;
+    std::exception_ptr error;  ///< the file was bad here: rethrown when its turn comes
+    bool last = false;         ///< the file's final chunk
 
     void on_block(eth::BlockData&& b, const eth::SourceRef& s) override { events.emplace_back(std::move(b), s); }
     void on_receipts(std::vector<eth::ReceiptData>&& r, const eth::SourceRef& s) override { events.emplace_back(std::move(r), s); }
@@ -30,7 +31,6 @@ struct ParsedFile : eth::ResponseSink {
     void on_parity_traces(eth::ParsedParityTraces&& t, const eth::SourceRef& s) override { events.emplace_back(std::move(t), s); }
 
     void replay(eth::ResponseSink& sink) {
-        if (error) std::rethrow_exception(error);
         for (auto& [ev, src] : events) {
             std::visit(
                 [&](auto&& v) {
@@ -43,11 +43,12 @@ struct ParsedFile : eth::ResponseSink {
                 ev);
         }
         events.clear();
+        if (error) std::rethrow_exception(error);
     }
 };
 
-/// Workers that parse `files` (worker k takes files k, k+W, k+2W, …), each keeping at most one
-/// parsed file waiting; next() hands the results out in input order.
+/// Workers that parse `files` (worker k takes files k, k+W, k+2W, …); next() hands the chunks
+/// out in input order.
 class ParseAhead {
 public:
     explicit ParseAhead(std::vector<std::filesystem::path> files, unsigned workers = default_workers())
@@ -62,42 +63,73 @@ public:
         cv_.notify_all();
         for (auto& t : threads_) t.join();
     }
-    /// The next file's result, in input order; waits for it.
-    ParsedFile next() {
+    /// The next chunk in input order (`last` ends a file); waits for it.
+    ParsedChunk next() {
         std::unique_lock lk(m_);
-        auto& slot = slots_[next_ % slots_.size()];
+        auto& slot = slots_[file_ % slots_.size()];
         cv_.wait(lk, [&] { return !slot.empty(); });
-        ParsedFile f = std::move(slot.front());
+        ParsedChunk c = std::move(slot.front());
         slot.pop_front();
-        ++next_;
+        if (c.last) ++file_;
         cv_.notify_all();
-        return f;
+        return c;
     }
     /// One parser per core, at most 4: parsing scales with cores until memory bandwidth.
     static unsigned default_workers() { return std::clamp(std::thread::hardware_concurrency(), 1u, 4u); }
 
 private:
+    static constexpr std::size_t kChunkEvents = 16;  // documents per chunk (a block's 3 responses ≈ 1 MB)
+    static constexpr std::size_t kQueuedChunks = 8;  // per worker: bounds memory
+
+    struct Stop {};
+    /// Cuts a file's documents into chunks as they are parsed.
+    struct Chunker : eth::ResponseSink {
+        ParseAhead& pa;
+        unsigned k;
+        ParsedChunk cur;
+        Chunker(ParseAhead& p, unsigned w) : pa(p), k(w) {}
+        void maybe_push() {
+            if (cur.events.size() < kChunkEvents) return;
+            if (!pa.push(k, std::move(cur))) throw Stop{};
+            cur = ParsedChunk{};
+        }
+        void on_block(eth::BlockData&& b, const eth::SourceRef& s) override { cur.on_block(std::move(b), s), maybe_push(); }
+        void on_receipts(std::vector<eth::ReceiptData>&& r, const eth::SourceRef& s) override { cur.on_receipts(std::move(r), s), maybe_push(); }
+        void on_call_traces(eth::ParsedCallTraces&& t, const eth::SourceRef& s) override { cur.on_call_traces(std::move(t), s), maybe_push(); }
+        void on_parity_traces(eth::ParsedParityTraces&& t, const eth::SourceRef& s) override {
+            cur.on_parity_traces(std::move(t), s), maybe_push();
+        }
+    };
+
+    bool push(unsigned k, ParsedChunk&& c) {
+        std::unique_lock lk(m_);
+        cv_.wait(lk, [&] { return stop_ || slots_[k].size() < kQueuedChunks; });
+        if (stop_) return false;
+        slots_[k].push_back(std::move(c));
+        cv_.notify_all();
+        return true;
+    }
+
     void run(unsigned k) {
         for (std::size_t i = k; i < files_.size(); i += slots_.size()) {
-            ParsedFile f;
-            f.path = files_[i];
+            Chunker chunker(*this, k);
             try {
-                eth::parse_response_file(files_[i], f);
+                eth::parse_response_file(files_[i], chunker);
+            } catch (const Stop&) {
+                return;
             } catch (...) {
-                f.error = std::current_exception();
+                chunker.cur.error = std::current_exception();
             }
-            std::unique_lock lk(m_);
-            cv_.wait(lk, [&] { return stop_ || slots_[k].empty(); });
-            if (stop_) return;
-            slots_[k].push_back(std::move(f));
-            cv_.notify_all();
+            chunker.cur.last = true;
+            if (!push(k, std::move(chunker.cur))) return;
         }
     }
+
     std::vector<std::filesystem::path> files_;
     std::mutex m_;
     std::condition_variable cv_;
-    std::vector<std::deque<ParsedFile>> slots_;
-    std::size_t next_ = 0;
+    std::vector<std::deque<ParsedChunk>> slots_;
+    std::size_t file_ = 0;
     bool stop_ = false;
     std::vector<std::thread> threads_;  // last: started once the members they use exist
 };

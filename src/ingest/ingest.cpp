@@ -54,6 +54,10 @@ Ingestor::Ingestor(store::TransferStore& store, IngestOptions opt, ProgressFn pr
     }
 }
 
+Ingestor::~Ingestor() {
+    store_.discard_staged();  // an ingest that stopped on an error leaves nothing half-built
+}
+
 void Ingestor::ingest_paths(const std::vector<fs::path>& paths) {
     std::vector<fs::path> files;
     for (const auto& p : paths) {
@@ -110,7 +114,7 @@ void Ingestor::flush(bool end_of_input) {
                 "{} blocks with transactions had no traces: internal value transfers (and the failure of "
                 "pre-Byzantium transactions) are unknown for them; give debug_traceBlockByNumber or trace_block responses",
                 report_.blocks_without_traces));
-    } else if (batch_transfers_ >= opt_.batch_transfers || batch_.size() >= opt_.batch_blocks) {
+    } else if (store_.staged_transfers() >= opt_.batch_transfers || store_.staged_blocks() >= opt_.batch_blocks) {
         commit();
     }
 }
@@ -128,10 +132,10 @@ void Ingestor::apply_genesis_if_needed(std::optional<eth::BlockData*> block0, st
     const std::uint64_t in_number = in.block.number;
     in.transfers = std::move(alloc);
     report_.transfers += in.transfers.size();
-    batch_transfers_ += in.transfers.size();
-    batch_.push_back(std::move(in));
+    staged_.emplace_back(in.block.number, in.block.hash);
+    store_.stage(in);
     next_ = in_number + 1;
-    prev_hash_ = batch_.back().block.hash;
+    prev_hash_ = in.block.hash;
     report_.blocks_stored++;
     report_.first_block = report_.first_block.value_or(in_number);
     report_.last_block = in_number;
@@ -146,9 +150,9 @@ void Ingestor::accept(eth::BlockData&& b) {
             have = sb->hash;
             known = true;
         } else {
-            for (const auto& in : batch_)
-                if (in.block.number == b.number) {
-                    have = in.block.hash;
+            for (const auto& [number, hash] : staged_)
+                if (number == b.number) {
+                    have = hash;
                     known = true;
                 }
         }
@@ -191,20 +195,19 @@ void Ingestor::accept(eth::BlockData&& b) {
     if (st.status_from_traces) report_.blocks_status_from_traces++;
     report_.txs += b.txs.size();
     report_.transfers += in.transfers.size();
-    batch_transfers_ += in.transfers.size();
     report_.blocks_stored++;
     if (!report_.first_block) report_.first_block = b.number;
     report_.last_block = b.number;
     next_ = b.number + 1;
     prev_hash_ = b.hash;
-    batch_.push_back(std::move(in));
+    staged_.emplace_back(b.number, b.hash);
+    store_.stage(in);
 }
 
 void Ingestor::commit() {
-    if (batch_.empty()) return;
-    store_.append(batch_);
-    batch_.clear();
-    batch_transfers_ = 0;
+    if (staged_.empty()) return;
+    store_.commit_staged();
+    staged_.clear();
     report_.batches++;
     if (progress_) progress_(report_, bytes_total_);
 }

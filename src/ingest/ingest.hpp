@@ -36,6 +36,9 @@ using ProgressFn = std::function<void(const IngestReport&, std::uint64_t bytes_t
 class Ingestor {
 public:
     Ingestor(store::TransferStore& store, IngestOptions opt, ProgressFn progress = {});
+    ~Ingestor();
+    Ingestor(const Ingestor&) = delete;
+    Ingestor& operator=(const Ingestor&) = delete;
     /// Files or directories (searched recursively; JSON files in name order with numbers compared
     /// by value). Throws InputError for bad input; batches committed before stay stored.
     void ingest_paths(const std::vector<std::filesystem::path>& paths);
@@ -57,8 +60,7 @@ private:
     IngestOptions opt_;
     ProgressFn progress_;
     eth::BlockAssembler assembler_;
-    std::vector<store::BlockInput> batch_;
-    std::size_t batch_transfers_ = 0;
+    std::vector<std::pair<std::uint64_t, Hash32>> staged_;  ///< blocks staged in the store, not yet committed
     std::optional<std::uint64_t> next_;      ///< number expected next (stored or batched)
     std::optional<Hash32> prev_hash_;        ///< hash of block next_-1
     bool genesis_pending_ = false;

@@ -127,6 +127,7 @@ struct TransferStore::State {
     absl::flat_hash_map<AssetHashKey, AssetId> asset_ids;
     std::vector<std::unique_ptr<SegmentReader>> segments;
     std::vector<std::uint64_t> segment_base;  // global id of each segment's first transfer
+    SegmentColumns staged;                     // the batch being built (not yet durable)
 
     ~State() {
         if (lock_fd >= 0) ::close(lock_fd);
@@ -255,46 +256,65 @@ void check_writable(TransferStore::Mode m) {
 }  // namespace
 
 void TransferStore::append(std::span<const BlockInput> blocks) {
+    for (const auto& b : blocks) stage(b);
+    commit_staged();
+}
+
+void TransferStore::stage(const BlockInput& in) {
     State& s = *s_;
     check_writable(s.mode);
-    if (blocks.empty()) return;
-    auto last = last_block();
-    SegmentColumns c;
+    SegmentColumns& c = s.staged;
     try {
-        for (const auto& in : blocks) {
-            std::uint64_t expected = last ? *last + 1 : in.block.number;
-            if (in.block.number != expected)
-                throw StoreError(fmt::format("block {} does not continue the store (expected block {})", in.block.number,
-                                             expected));
-            last = in.block.number;
-            BlockRow br{};
-            br.number = in.block.number;
-            br.timestamp = in.block.timestamp;
-            std::memcpy(br.hash, in.block.hash.b.data(), 32);
-            std::memcpy(br.parent_hash, in.block.parent_hash.b.data(), 32);
-            br.first_tx = static_cast<std::uint32_t>(c.txs.size());
-            c.blocks.push_back(br);
-            std::optional<std::uint32_t> cur_tx;
-            for (const auto& t : in.transfers) {
-                if (t.block != in.block.number)
-                    throw StoreError(fmt::format("transfer of block {} given with block {}", t.block, in.block.number));
-                if (!cur_tx || *cur_tx != t.tx_index) {
-                    if (cur_tx && t.tx_index < *cur_tx) throw StoreError("transfers not in chain order");
-                    cur_tx = t.tx_index;
-                    c.txs.push_back({static_cast<std::uint32_t>(c.blocks.size() - 1), t.tx_index,
-                                     static_cast<std::uint32_t>(c.transfer_count()), 0});
-                    c.tx_hashes.insert(c.tx_hashes.end(), t.tx_hash.b.begin(), t.tx_hash.b.end());
-                }
-                c.from.push_back(t.from ? s.intern(*t.from) : kNoAddress);
-                c.to.push_back(t.to ? s.intern(*t.to) : kNoAddress);
-                c.asset.push_back(s.intern(t.asset));
-                c.ref.push_back(t.ref);
-                c.kind.push_back(static_cast<std::uint8_t>(t.kind));
-                c.push_amount(t.amount);
+        std::optional<std::uint64_t> last = c.blocks.empty() ? last_block() : std::optional(c.blocks.back().number);
+        std::uint64_t expected = last ? *last + 1 : in.block.number;
+        if (in.block.number != expected)
+            throw StoreError(fmt::format("block {} does not continue the store (expected block {})", in.block.number, expected));
+        BlockRow br{};
+        br.number = in.block.number;
+        br.timestamp = in.block.timestamp;
+        std::memcpy(br.hash, in.block.hash.b.data(), 32);
+        std::memcpy(br.parent_hash, in.block.parent_hash.b.data(), 32);
+        br.first_tx = static_cast<std::uint32_t>(c.txs.size());
+        c.blocks.push_back(br);
+        std::optional<std::uint32_t> cur_tx;
+        for (const auto& t : in.transfers) {
+            if (t.block != in.block.number)
+                throw StoreError(fmt::format("transfer of block {} given with block {}", t.block, in.block.number));
+            if (!cur_tx || *cur_tx != t.tx_index) {
+                if (cur_tx && t.tx_index < *cur_tx) throw StoreError("transfers not in chain order");
+                cur_tx = t.tx_index;
+                c.txs.push_back({static_cast<std::uint32_t>(c.blocks.size() - 1), t.tx_index,
+                                 static_cast<std::uint32_t>(c.transfer_count()), 0});
+                c.tx_hashes.insert(c.tx_hashes.end(), t.tx_hash.b.begin(), t.tx_hash.b.end());
             }
+            c.from.push_back(t.from ? s.intern(*t.from) : kNoAddress);
+            c.to.push_back(t.to ? s.intern(*t.to) : kNoAddress);
+            c.asset.push_back(s.intern(t.asset));
+            c.ref.push_back(t.ref);
+            c.kind.push_back(static_cast<std::uint8_t>(t.kind));
+            c.push_amount(t.amount);
         }
         if (c.transfer_count() >= std::numeric_limits<std::uint32_t>::max()) throw StoreError("batch too large");
+    } catch (...) {
+        discard_staged();  // a half-staged block must not reach a commit
+        throw;
+    }
+}
 
+void TransferStore::discard_staged() noexcept {
+    s_->staged = SegmentColumns{};
+    s_->forget_uncommitted();
+}
+
+std::size_t TransferStore::staged_blocks() const { return s_->staged.blocks.size(); }
+std::size_t TransferStore::staged_transfers() const { return s_->staged.transfer_count(); }
+
+void TransferStore::commit_staged() {
+    State& s = *s_;
+    check_writable(s.mode);
+    if (s.staged.blocks.empty()) return;
+    try {
+        const SegmentColumns& c = s.staged;
         std::string name = fmt::format("seg-{:08}", s.manifest.next_segment);
         SegmentMeta meta = write_segment(dir_ / name, name, c);
         // Dictionaries first, then the manifest that makes everything visible at once.
@@ -319,8 +339,9 @@ void TransferStore::append(std::span<const BlockInput> blocks) {
         s.manifest = next;
         s.segments.push_back(std::make_unique<SegmentReader>(dir_ / name, meta));
         s.rebase();
+        s.staged = SegmentColumns{};
     } catch (...) {
-        s.forget_uncommitted();
+        discard_staged();
         throw;
     }
     // Merge like a binary counter: a segment joins its predecessor once it is at least half its
@@ -359,6 +380,7 @@ void TransferStore::merge(std::size_t first, std::size_t end) {
 void TransferStore::rollback_to(std::uint64_t last_kept) {
     State& s = *s_;
     check_writable(s.mode);
+    if (!s.staged.blocks.empty()) throw StoreError("blocks are staged: commit or discard them first");
     Manifest next = s.manifest;
     next.segments.clear();
     std::vector<std::unique_ptr<SegmentReader>> keep;
@@ -392,6 +414,7 @@ void TransferStore::rollback_to(std::uint64_t last_kept) {
 void TransferStore::compact() {
     State& s = *s_;
     check_writable(s.mode);
+    if (!s.staged.blocks.empty()) throw StoreError("blocks are staged: commit or discard them first");
     // Greedy runs of neighbours up to the merge size limit, from the newest end.
     std::size_t end = s.segments.size();
     while (end >= 2) {

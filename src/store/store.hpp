@@ -78,7 +78,18 @@ public:
     // ---- writing (ReadWrite only) ----
     /// Appends blocks atomically: after a crash either all of them are stored or none. Blocks must
     /// continue the stored chain without gaps (the first block of an empty store may be any).
+    /// Same as stage() for each block, then commit_staged().
     void append(std::span<const BlockInput> blocks);
+    /// Adds a block to the batch being built (ids assigned, columns filled) so that the work is
+    /// spread over an ingest; nothing is visible or durable before commit_staged(). On error the
+    /// whole staged batch is discarded.
+    void stage(const BlockInput& block);
+    /// Writes the staged batch as a new segment and commits it (see append).
+    void commit_staged();
+    /// Drops the staged batch (and the dictionary entries only it used).
+    void discard_staged() noexcept;
+    std::size_t staged_blocks() const;
+    std::size_t staged_transfers() const;
     /// Removes every block above `last_kept` (a chain reorganisation); atomic like append.
     void rollback_to(std::uint64_t last_kept);
     /// Merges segments: into one, or into as few as the merge size limit allows (the store also

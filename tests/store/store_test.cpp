@@ -279,3 +279,31 @@ TEST(Store, AFailedBatchLeavesNoDictionaryRowsBehind) {
     });
     EXPECT_EQ(got, flatten(more));
 }
+
+TEST(Store, StagedBlocksAreInvisibleUntilCommittedAndDiscardLeavesNothing) {
+    TempDir d;
+    auto st = TransferStore::open(d.p, TransferStore::Mode::ReadWrite);
+    auto first = random_blocks(1, 5, 31);
+    st->append(first);
+    Hash32 h = st->content_hash();
+    std::uint32_t addresses = st->address_count();
+    auto more = random_blocks(6, 9, 32);
+    for (const auto& b : more) st->stage(b);
+    EXPECT_EQ(st->staged_blocks(), 4u);
+    EXPECT_EQ(st->last_block(), 5u);  // readers see committed blocks only
+    EXPECT_EQ(st->content_hash(), h);
+    EXPECT_THROW(st->rollback_to(3), StoreError);  // not while blocks are staged
+    st->discard_staged();
+    EXPECT_EQ(st->staged_blocks(), 0u);
+    EXPECT_EQ(st->address_count(), addresses);
+    // A gap while staging discards the staged batch as well.
+    st->stage(more[0]);
+    EXPECT_THROW(st->stage(more[2]), StoreError);
+    EXPECT_EQ(st->staged_blocks(), 0u);
+    for (const auto& b : more) st->stage(b);
+    st->commit_staged();
+    auto want = flatten(first);
+    auto tail = flatten(more);
+    want.insert(want.end(), tail.begin(), tail.end());
+    EXPECT_EQ(all(*TransferStore::open(d.p, TransferStore::Mode::ReadOnly)), want);
+}

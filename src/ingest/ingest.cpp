@@ -48,6 +48,18 @@ Ingestor::Ingestor(store::TransferStore& store, IngestOptions opt, ProgressFn pr
             auto b0 = store_.block(*st.first_block);
             if (!b0 || (b0->number != 0 && !b0->hash.is_zero()))
                 throw InputError(opt_.genesis->string() + ": opening balances apply only to an empty store");
+            // ... if they are the same ones: another file would silently not be applied.
+            std::vector<std::pair<Address, U256>> stored, given;
+            store_.scan([&](const store::TransferRef& r) {
+                if (r.block != b0->number) return false;
+                if (r.kind == TransferKind::Genesis) stored.emplace_back(store_.address(r.to), r.amount);
+                return true;
+            });
+            for (const auto& t : eth::read_genesis_alloc(*opt_.genesis)) given.emplace_back(*t.to, t.amount);
+            if (stored != given)
+                throw InputError(fmt::format("{}: the store began with other opening balances ({} accounts stored, {} in "
+                                             "this file): use a new store for another genesis",
+                                             opt_.genesis->string(), stored.size(), given.size()));
         } else {
             genesis_pending_ = true;
         }

@@ -142,6 +142,15 @@ TEST(Ingest, GenesisAllocGivesOpeningBalances) {
     EXPECT_EQ(st->last_block(), 5u);
     // Resuming with the same genesis is fine; a store that has blocks cannot take another.
     EXPECT_NO_THROW(ingest_into(d.p / "store", {d.p / "chain"}, opt));
+    std::ofstream(d.p / "other.json") << R"({"alloc":{"0x0000000000000000000000000000000000001001":{"balance":"0x1"}}})";
+    IngestOptions other;
+    other.genesis = d.p / "other.json";
+    try {
+        ingest_into(d.p / "store", {d.p / "chain"}, other);
+        FAIL() << "another genesis was accepted for a store that began with a different one";
+    } catch (const InputError& e) {
+        EXPECT_THAT(e.what(), ::testing::HasSubstr("other opening balances"));
+    }
 }
 
 TEST(Ingest, OpeningBalancesForHistoryStartingMidChain) {

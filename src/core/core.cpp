@@ -268,4 +268,43 @@ std::string describe(const Transfer& t) {
     return s;
 }
 
+std::string exit_note(const std::string& protocol, std::string_view memo) {
+    std::string clean;
+    for (char c : memo.substr(0, 250))  // memos come from transaction data: printable ASCII only
+        if (c >= 0x20 && c < 0x7f) clean += c;
+    return protocol + " " + clean;
+}
+
+std::optional<CrossChainExit> parse_exit_note(std::string_view note) {
+    auto space = note.find(' ');
+    if (space == std::string_view::npos || note.substr(0, space) != "thorchain") return std::nullopt;
+    CrossChainExit x;
+    x.protocol = "thorchain";
+    x.memo = std::string(note.substr(space + 1));
+    std::vector<std::string> parts;
+    std::string cur;
+    for (char c : x.memo) {
+        if (c == ':') {
+            parts.push_back(cur);
+            cur.clear();
+        } else {
+            cur += c;
+        }
+    }
+    parts.push_back(cur);
+    // Swaps: SWAP|s|= : ASSET : DESTINATION [: limit…]. One-letter aliases of the main assets.
+    if (parts.size() >= 3 && (parts[0] == "SWAP" || parts[0] == "swap" || parts[0] == "s" || parts[0] == "=")) {
+        std::string asset = parts[1];
+        static const std::pair<const char*, const char*> kAlias[] = {
+            {"a", "AVAX.AVAX"}, {"b", "BTC.BTC"}, {"c", "BCH.BCH"}, {"d", "DOGE.DOGE"}, {"e", "ETH.ETH"},
+            {"g", "GAIA.ATOM"}, {"l", "LTC.LTC"}, {"n", "BNB.BNB"}, {"r", "THOR.RUNE"}, {"s", "BSC.BNB"}};
+        for (const auto& [k, v] : kAlias)
+            if (asset == k) asset = v;
+        auto dot = asset.find_first_of(".~/-");
+        x.chain = asset.substr(0, dot);
+        x.address = parts[2];
+    }
+    return x;
+}
+
 }  // namespace chainward

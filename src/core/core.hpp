@@ -136,6 +136,21 @@ struct Transfer {
 /// Canonical one-line text of a transfer (used for content hashes and golden comparisons).
 std::string describe(const Transfer& t);
 
+// ---- cross-chain exits ------------------------------------------------------------------------
+
+/// Where value left the chain to, as the bridge's own event says (e.g. a THORChain memo).
+struct CrossChainExit {
+    std::string protocol;  ///< "thorchain"
+    std::string chain;     ///< destination chain ("BTC"), empty if the memo does not say
+    std::string address;   ///< destination address, empty if the memo does not say
+    std::string memo;      ///< the memo as emitted (printable ASCII only)
+};
+/// The note a store keeps for a transaction that exits through a bridge ("thorchain <memo>").
+std::string exit_note(const std::string& protocol, std::string_view memo);
+/// Reads such a note back; nullopt for notes of other kinds. THORChain swap memos name the
+/// destination as CHAIN.ASSET (or a one-letter alias) then the address: "=:BTC.BTC:bc1…:…".
+std::optional<CrossChainExit> parse_exit_note(std::string_view note);
+
 }  // namespace chainward
 
 template <std::size_t N>

@@ -193,12 +193,19 @@ struct ExtractStats {
     bool status_from_traces = false;  ///< a receipt had no status (pre-Byzantium)
 };
 
-/// The transfers of one block, ordered by (tx index, seq); block-level ones last.
+/// A note the store keeps with a transaction: today, a cross-chain exit (see exit_note).
+struct TxNote {
+    std::uint32_t tx_index = 0;
+    std::string text;
+};
+
+/// The transfers of one block, ordered by (tx index, seq); block-level ones last. `notes`, if
+/// given, receives the block's transaction notes (THORChain router deposits with their memo).
 std::vector<Transfer> extract_transfers(const BlockData& b, const ExtractOptions& opt,
-                                        ExtractStats* stats = nullptr);
+                                        ExtractStats* stats = nullptr, std::vector<TxNote>* notes = nullptr);
 
 /// True for the events extraction reads: ERC-20/721 Transfer, ERC-1155 TransferSingle/Batch,
-/// WETH Deposit/Withdrawal.
+/// WETH Deposit/Withdrawal, THORChain router Deposit.
 bool is_value_event(const Hash32& topic0);
 
 /// Mainnet block reward (wei) for a block number under the fork schedule, 0 after the merge.

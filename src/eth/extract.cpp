@@ -15,6 +15,8 @@ struct Topics {
     Hash32 transfer_batch = keccak256("TransferBatch(address,address,address,uint256[],uint256[])");
     Hash32 deposit = keccak256("Deposit(address,uint256)");
     Hash32 withdrawal = keccak256("Withdrawal(address,uint256)");
+    /// THORChain router: Deposit(address indexed to, address indexed asset, uint amount, string memo)
+    Hash32 thorchain_deposit = keccak256("Deposit(address,address,uint256,string)");
 };
 const Topics& topics() {
     static const Topics t;
@@ -43,8 +45,8 @@ std::optional<std::vector<U256>> abi_uint_array(const std::vector<std::uint8_t>&
 
 class BlockExtractor {
 public:
-    BlockExtractor(const BlockData& b, const ExtractOptions& opt, ExtractStats* stats)
-        : b_(b), opt_(opt), stats_(stats) {}
+    BlockExtractor(const BlockData& b, const ExtractOptions& opt, ExtractStats* stats, std::vector<TxNote>* notes)
+        : b_(b), opt_(opt), stats_(stats), notes_(notes) {}
 
     std::vector<Transfer> run() {
         for (const auto& tx : b_.txs) one_tx(tx);
@@ -200,6 +202,17 @@ private:
             for (std::size_t i = 0; i < ids->size(); ++i)
                 add(tx.index, tx.hash, TransferKind::Multi, log.log_index, from, to, {AssetType::Erc1155, log.address, (*ids)[i]},
                     (*values)[i]);
+        } else if (t0 == t.thorchain_deposit && log.topics.size() == 3) {
+            // The value itself moves as ether or a token transfer in the same transaction; the
+            // memo says where it goes: keep it with the transaction.
+            if (!notes_ || log.data.size() < 96) return;
+            U256 off = u256_from_be(word(log.data, 1));
+            if (off + 32 > log.data.size()) return;
+            U256 len = u256_from_be({log.data.data() + static_cast<std::size_t>(off), 32});
+            if (off + 32 + len > log.data.size()) return;
+            std::string_view memo(reinterpret_cast<const char*>(log.data.data()) + static_cast<std::size_t>(off) + 32,
+                                  static_cast<std::size_t>(len));
+            notes_->push_back({tx.index, exit_note("thorchain", memo)});
         } else if ((t0 == t.deposit || t0 == t.withdrawal) && log.topics.size() == 2 && log.data.size() == 32 &&
                    std::find(opt_.wrapped_native.begin(), opt_.wrapped_native.end(), log.address) !=
                        opt_.wrapped_native.end()) {
@@ -253,6 +266,7 @@ private:
     const BlockData& b_;
     const ExtractOptions& opt_;
     ExtractStats* stats_;
+    std::vector<TxNote>* notes_;
     std::vector<Transfer> out_;
     std::uint32_t seq_ = 0;
     std::uint32_t current_tx_ = 0;
@@ -262,7 +276,8 @@ private:
 
 bool is_value_event(const Hash32& t0) {
     const auto& t = topics();
-    return t0 == t.transfer || t0 == t.transfer_single || t0 == t.transfer_batch || t0 == t.deposit || t0 == t.withdrawal;
+    return t0 == t.transfer || t0 == t.transfer_single || t0 == t.transfer_batch || t0 == t.deposit || t0 == t.withdrawal ||
+           t0 == t.thorchain_deposit;
 }
 
 U256 mainnet_block_reward(std::uint64_t n) {
@@ -273,9 +288,10 @@ U256 mainnet_block_reward(std::uint64_t n) {
     return 5 * eth;
 }
 
-std::vector<Transfer> extract_transfers(const BlockData& b, const ExtractOptions& opt, ExtractStats* stats) {
+std::vector<Transfer> extract_transfers(const BlockData& b, const ExtractOptions& opt, ExtractStats* stats,
+                                        std::vector<TxNote>* notes) {
     if (!b.receipts_complete()) throw InputError(b.source + ": block " + std::to_string(b.number) + ": receipts missing");
-    return BlockExtractor(b, opt, stats).run();
+    return BlockExtractor(b, opt, stats, notes).run();
 }
 
 std::vector<Transfer> read_genesis_alloc(const std::filesystem::path& file) {

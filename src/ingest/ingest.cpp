@@ -202,7 +202,9 @@ void Ingestor::accept(eth::BlockData&& b) {
     eth::ExtractStats st;
     store::BlockInput in;
     in.block = {b.number, b.timestamp, b.hash, b.parent_hash};
-    in.transfers = eth::extract_transfers(b, opt_.extract, &st);
+    std::vector<eth::TxNote> notes;
+    in.transfers = eth::extract_transfers(b, opt_.extract, &st, &notes);
+    for (auto& n : notes) in.notes.emplace_back(n.tx_index, std::move(n.text));
     if (!b.txs.empty() && !st.used_traces && !b.traces) report_.blocks_without_traces++;
     if (st.status_from_traces) report_.blocks_status_from_traces++;
     report_.txs += b.txs.size();

@@ -121,6 +121,14 @@ void SegmentColumns::append(const SegmentColumns& o) {
         mant.push_back(o.exp[i] == kBigAmount ? o.mant[i] + nbig : o.mant[i]);
     }
     big.insert(big.end(), o.big.begin(), o.big.end());
+    auto ntext = static_cast<std::uint32_t>(note_text.size());
+    for (auto n : o.notes) {
+        n.tx_row += nt;
+        n.begin += ntext;
+        n.end += ntext;
+        notes.push_back(n);
+    }
+    note_text += o.note_text;
 }
 
 void SegmentColumns::truncate_blocks(std::size_t n_blocks) {
@@ -134,6 +142,7 @@ void SegmentColumns::truncate_blocks(std::size_t n_blocks) {
     kind.resize(n_tr);
     exp.resize(n_tr);
     mant.resize(n_tr);  // large amounts past the cut stay in big.bin unreferenced until a merge
+    while (!notes.empty() && notes.back().tx_row >= n_txs) notes.pop_back();
 }
 
 SegmentMeta write_segment(const std::filesystem::path& dir, const std::string& name, const SegmentColumns& c) {
@@ -149,6 +158,8 @@ SegmentMeta write_segment(const std::filesystem::path& dir, const std::string& n
     write_column(dir / "t_exp.u8", c.exp);
     write_column(dir / "t_mant.u64", c.mant);
     write_column(dir / "big.bin", c.big);
+    write_column(dir / "notes.bin", c.notes);
+    write_file_durably(dir / "notes.txt", {reinterpret_cast<const std::uint8_t*>(c.note_text.data()), c.note_text.size()});
     std::vector<TxLookupRow> lookup;
     for (std::uint32_t t = 0; t < c.txs.size(); ++t) {
         const std::uint8_t* h = c.tx_hashes.data() + 32 * t;
@@ -184,6 +195,12 @@ SegmentMeta write_segment(const std::filesystem::path& dir, const std::string& n
 }
 
 SegmentReader::SegmentReader(const std::filesystem::path& dir, SegmentMeta meta) : dir_(dir), meta_(std::move(meta)) {
+    notes_f_ = MappedFile(dir / "notes.bin");
+    note_text_f_ = MappedFile(dir / "notes.txt");
+    notes_ = notes_f_.as<NoteRow>();
+    for (const auto& n : notes_)
+        if (n.begin > n.end || n.end > note_text_f_.bytes().size() || n.tx_row >= meta_.txs)
+            throw StoreError("segment " + dir.string() + ": notes.bin does not match notes.txt (corrupt)");
     tx_lookup_f_ = MappedFile(dir / "tx_lookup.bin");
     tx_lookup_ = tx_lookup_f_.as<TxLookupRow>();
     blocks_f_ = MappedFile(dir / "blocks.bin");
@@ -270,6 +287,14 @@ std::optional<std::size_t> SegmentReader::find_tx(const Hash32& h) const {
     return std::nullopt;
 }
 
+std::vector<std::string> SegmentReader::notes_of_tx(std::size_t t) const {
+    std::vector<std::string> out;
+    auto it = std::lower_bound(notes_.begin(), notes_.end(), t, [](const NoteRow& n, std::size_t row) { return n.tx_row < row; });
+    for (; it != notes_.end() && it->tx_row == t; ++it)
+        out.emplace_back(reinterpret_cast<const char*>(note_text_f_.bytes().data()) + it->begin, it->end - it->begin);
+    return out;
+}
+
 std::pair<std::size_t, std::size_t> SegmentReader::transfers_of_tx(std::size_t t) const {
     return {txs_[t].first_transfer, t + 1 < txs_.size() ? txs_[t + 1].first_transfer : transfer_count()};
 }
@@ -287,6 +312,8 @@ SegmentColumns SegmentReader::load() const {
     c.exp.assign(exp_.begin(), exp_.end());
     c.mant.assign(mant_.begin(), mant_.end());
     c.big.assign(big_f_.bytes().begin(), big_f_.bytes().end());
+    c.notes.assign(notes_.begin(), notes_.end());
+    c.note_text.assign(reinterpret_cast<const char*>(note_text_f_.bytes().data()), note_text_f_.bytes().size());
     return c;
 }
 
@@ -301,7 +328,8 @@ std::uint64_t SegmentReader::bytes_hashes() const {
     return tx_hash_.bytes().size() + blocks_.size() * 64 + tx_lookup_f_.bytes().size();
 }
 std::uint64_t SegmentReader::bytes_other() const {
-    return blocks_f_.bytes().size() - blocks_.size() * 64 + txs_f_.bytes().size() + big_f_.bytes().size();
+    return blocks_f_.bytes().size() - blocks_.size() * 64 + txs_f_.bytes().size() + big_f_.bytes().size() +
+           notes_f_.bytes().size() + note_text_f_.bytes().size();
 }
 
 }  // namespace chainward::store

@@ -49,6 +49,16 @@ struct TxLookupRow {
 };
 static_assert(sizeof(TxLookupRow) == 16 && std::is_trivially_copyable_v<TxLookupRow>);
 
+/// File: seg-N/notes.bin, notes on transactions, sorted by tx row: the note's bytes are
+/// [begin, end) of seg-N/notes.txt.
+struct NoteRow {
+    std::uint32_t tx_row;
+    std::uint32_t begin;
+    std::uint32_t end;
+    std::uint32_t pad;
+};
+static_assert(sizeof(NoteRow) == 16 && std::is_trivially_copyable_v<NoteRow>);
+
 /// Amount encoding: amount = mant * 10^exp with exp < 78; exp == kBigAmount means `mant` indexes
 /// seg-N/big.bin (32-byte big-endian amounts) because the value has no such short form.
 inline constexpr std::uint8_t kBigAmount = 0xFF;
@@ -62,6 +72,8 @@ struct SegmentColumns {
     std::vector<std::uint8_t> kind, exp;
     std::vector<std::uint64_t> mant;
     std::vector<std::uint8_t> big;  ///< 32 bytes per large amount
+    std::vector<NoteRow> notes;     ///< sorted by tx row
+    std::string note_text;
 
     std::size_t transfer_count() const { return from.size(); }
     void push_amount(const U256& v);
@@ -99,6 +111,8 @@ public:
     std::span<const std::uint32_t> adjacency(AddressId a, bool out) const;
     /// Tx row of a transaction hash, if this segment holds it.
     std::optional<std::size_t> find_tx(const Hash32& h) const;
+    /// Notes of tx row t.
+    std::vector<std::string> notes_of_tx(std::size_t t) const;
     /// Transfer rows of tx row t: [first, end).
     std::pair<std::size_t, std::size_t> transfers_of_tx(std::size_t t) const;
     SegmentColumns load() const;
@@ -107,6 +121,8 @@ public:
 private:
     std::filesystem::path dir_;
     SegmentMeta meta_;
+    MappedFile notes_f_, note_text_f_;
+    std::span<const NoteRow> notes_;
     MappedFile tx_lookup_f_;
     std::span<const TxLookupRow> tx_lookup_;
     MappedFile blocks_f_, txs_f_, tx_hash_, from_f_, to_f_, asset_f_, ref_f_, kind_f_, exp_f_, mant_f_, big_f_;

@@ -294,6 +294,19 @@ void TransferStore::stage(const BlockInput& in) {
             c.kind.push_back(static_cast<std::uint8_t>(t.kind));
             c.push_amount(t.amount);
         }
+        // Notes attach to this block's tx rows (a transaction without transfers keeps none).
+        const auto first_note = static_cast<std::ptrdiff_t>(c.notes.size());
+        for (const auto& [tx_index, text] : in.notes) {
+            for (std::size_t row = br.first_tx; row < c.txs.size(); ++row)
+                if (c.txs[row].tx_index == tx_index) {
+                    auto begin = static_cast<std::uint32_t>(c.note_text.size());
+                    c.note_text += text;
+                    c.notes.push_back({static_cast<std::uint32_t>(row), begin, static_cast<std::uint32_t>(c.note_text.size()), 0});
+                    break;
+                }
+        }
+        std::stable_sort(c.notes.begin() + first_note, c.notes.end(),
+                         [](const NoteRow& a, const NoteRow& b) { return a.tx_row < b.tx_row; });
         if (c.transfer_count() >= std::numeric_limits<std::uint32_t>::max()) throw StoreError("batch too large");
     } catch (...) {
         discard_staged();  // a half-staged block must not reach a commit
@@ -577,6 +590,14 @@ Hash32 TransferStore::tx_hash(const TransferRef& t) const {
     Hash32 h;
     std::memcpy(h.b.data(), seg.tx_hashes().data() + 32 * tx, 32);
     return h;
+}
+
+std::vector<std::string> TransferStore::tx_notes(const TransferRef& t) const {
+    const State& s = *s_;
+    auto it = std::upper_bound(s.segment_base.begin(), s.segment_base.end(), t.id);
+    std::size_t k = static_cast<std::size_t>(it - s.segment_base.begin()) - 1;
+    const auto& seg = *s.segments[k];
+    return seg.notes_of_tx(seg.tx_of(t.id - s.segment_base[k]));
 }
 
 Transfer TransferStore::resolve(const TransferRef& r) const {

@@ -37,6 +37,9 @@ struct BlockRecord {
 struct BlockInput {
     BlockRecord block;
     std::vector<Transfer> transfers;
+    /// Notes on transactions, by tx index (e.g. a bridge exit's memo); kept for transactions
+    /// that have transfers.
+    std::vector<std::pair<std::uint32_t, std::string>> notes;
 };
 
 /// A stored transfer with ids resolved lazily (cheap to produce while scanning).
@@ -122,6 +125,8 @@ public:
     void scan(const std::function<bool(const TransferRef&)>& f) const;
     /// Transaction hash of a stored transfer (zero for block-level transfers).
     Hash32 tx_hash(const TransferRef& t) const;
+    /// Notes kept with the transfer's transaction (see BlockInput::notes).
+    std::vector<std::string> tx_notes(const TransferRef& t) const;
     /// The transfer as a domain record (addresses and asset resolved).
     Transfer resolve(const TransferRef& t) const;
     /// keccak256 over describe() of every transfer in order: equal stores give equal hashes,

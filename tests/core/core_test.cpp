@@ -56,3 +56,22 @@ TEST(Words, AddressFromWordRejectsDirtyHighBytes) {
     w[0] = 1;
     EXPECT_THROW(address_from_word(w), std::invalid_argument);
 }
+
+TEST(CrossChain, ThorchainMemosNameTheDestination) {
+    auto x = parse_exit_note(exit_note("thorchain", "=:BTC.BTC:bc1qexampleaddress0:0/1/0"));
+    ASSERT_TRUE(x);
+    EXPECT_EQ(x->chain, "BTC");
+    EXPECT_EQ(x->address, "bc1qexampleaddress0");
+    auto y = parse_exit_note(exit_note("thorchain", "SWAP:ETH.USDT-0XDAC17F958D2EE523A2206206994597C13D831EC7:0xabc"));
+    ASSERT_TRUE(y);
+    EXPECT_EQ(y->chain, "ETH");
+    auto z = parse_exit_note(exit_note("thorchain", "s:b:bc1qshort"));
+    ASSERT_TRUE(z);
+    EXPECT_EQ(z->chain, "BTC");
+    EXPECT_EQ(z->address, "bc1qshort");
+    auto add = parse_exit_note(exit_note("thorchain", "ADD:BTC.BTC:thor1xyz"));  // not a swap: no destination
+    ASSERT_TRUE(add);
+    EXPECT_TRUE(add->chain.empty());
+    EXPECT_FALSE(parse_exit_note("other note"));
+    EXPECT_EQ(exit_note("thorchain", "a\nb\x01" "c"), "thorchain abc");  // control bytes dropped
+}

@@ -1,5 +1,6 @@
 // Response shapes (envelope, bare, JSON lines, batch) and bad input: each error names the file,
 // the record and the field.
+#include <fmt/format.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -207,4 +208,29 @@ TEST(Traces, SelfDestructToItselfBurnsOnlyWhenCreatedInTheSameTransaction) {
               std::vector<std::string>{"d1>none"});
     // An older contract naming itself after Cancun keeps its balance: nothing moves.
     EXPECT_TRUE(selfdestructs(extract_all(std::string(kBlock) + "\n" + kReceipts + "\n" + trace(false))).empty());
+}
+
+TEST(Logs, ThorchainRouterDepositKeepsItsMemoAsANote) {
+    auto word = [](std::string hex) { return std::string(64 - hex.size(), '0') + hex; };
+    std::string memo = "=:BTC.BTC:bc1qxy2kgdygjrsqtzq2n0yrf2493p83kkfjhx0wlh:0/1/0";
+    std::string memo_hex;
+    for (unsigned char c : memo) memo_hex += fmt::format("{:02x}", c);
+    memo_hex += std::string((64 - memo_hex.size() % 64) % 64, '0');
+    Hash32 sig = keccak256("Deposit(address,address,uint256,string)");
+    std::string log = R"([{"address":"0xd37bbe5744d730a1d98d8dc97c42f0ca46ad7146","topics":[")" + sig.hex() + R"(","0x)" + word("f1") +
+                      R"(","0x)" + word("0") + R"("],"data":"0x)" + word("64") + word("40") + word(fmt::format("{:x}", memo.size())) +
+                      memo_hex + R"(","logIndex":"0x0"}])";
+    BlockAssembler a;
+    parse_responses(std::string(kBlock) + "\n" + replace(kReceipts, R"("logs":[])", R"("logs":)" + log), "in.json", a);
+    auto blocks = a.take_ready(true, std::nullopt);
+    ASSERT_EQ(blocks.size(), 1u);
+    std::vector<TxNote> notes;
+    extract_transfers(blocks[0], {}, nullptr, &notes);
+    ASSERT_EQ(notes.size(), 1u);
+    EXPECT_EQ(notes[0].tx_index, 0u);
+    auto exit = parse_exit_note(notes[0].text);
+    ASSERT_TRUE(exit);
+    EXPECT_EQ(exit->chain, "BTC");
+    EXPECT_EQ(exit->address, "bc1qxy2kgdygjrsqtzq2n0yrf2493p83kkfjhx0wlh");
+    EXPECT_EQ(exit->memo, memo);
 }

@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <random>
 
 #include "store/store.hpp"
@@ -306,4 +307,36 @@ TEST(Store, StagedBlocksAreInvisibleUntilCommittedAndDiscardLeavesNothing) {
     auto tail = flatten(more);
     want.insert(want.end(), tail.begin(), tail.end());
     EXPECT_EQ(all(*TransferStore::open(d.p, TransferStore::Mode::ReadOnly)), want);
+}
+
+TEST(Store, TransactionNotesSurviveMergesAndRollback) {
+    TempDir d;
+    auto blocks = random_blocks(1, 60, 41);
+    // A note on the first transaction of every third block (one with transfers).
+    std::map<std::uint64_t, std::string> want;
+    for (auto& b : blocks)
+        if (b.block.number % 3 == 0 && !b.transfers.empty() && b.transfers[0].tx_index != kBlockLevelTx) {
+            std::string text = "thorchain =:BTC.BTC:bc1q" + std::to_string(b.block.number);
+            b.notes.emplace_back(b.transfers[0].tx_index, text);
+            want[b.block.number] = text;
+        }
+    ASSERT_GT(want.size(), 10u);
+    auto st = TransferStore::open(d.p, TransferStore::Mode::ReadWrite);
+    for (std::size_t i = 0; i < blocks.size(); i += 7) st->append(std::span(blocks).subspan(i, std::min<std::size_t>(7, blocks.size() - i)));
+    auto check = [&](std::uint64_t up_to) {
+        std::map<std::uint64_t, std::string> got;
+        st->scan([&](const TransferRef& r) {
+            for (const auto& n : st->tx_notes(r)) got[r.block] = n;
+            return true;
+        });
+        std::map<std::uint64_t, std::string> expect;
+        for (const auto& [b, t] : want)
+            if (b <= up_to) expect[b] = t;
+        EXPECT_EQ(got, expect);
+    };
+    check(60);
+    st->compact();
+    check(60);
+    st->rollback_to(40);
+    check(40);
 }

@@ -609,7 +609,23 @@ bool Gen::bridge_deposit(std::uint32_t who, int bridge, u128 value, Typology typ
     const std::uint64_t gas = rng_.range(55000, 70000);
     if (value == 0 || !can_pay(who, value, gas + gas / 4)) return false;
     Tx& t = begin(who, bridge_[bridge], value, S.bridge_deposit + word_addr(addr_[who]), gas);
-    log(t, bridge_[bridge], {T.bridge_deposit, topic_addr(addr_[who]), topic_addr(addr_[who])}, hexw(value) + hexw(st_.txs));
+    if (bridge == 1) {
+        // The second bridge is a THORChain-like router: its Deposit event carries a swap memo
+        // naming the destination chain and address (Bybit's thief sent most of the ether this
+        // way to Bitcoin). The address is derived from the transaction count, not the RNG, so
+        // the rest of the simulation does not shift.
+        static const char kBech32[] = "qpzry9x8gf2tvdw0s3jn54khce6mua7l";
+        Hash32 h = keccak256(fmt::format("btc-destination:{}", st_.txs));
+        std::string memo = "=:BTC.BTC:bc1q";
+        for (int i = 0; i < 38; ++i) memo += kBech32[h.b[i % 32] % 32 ^ (i / 32)];
+        memo += ":0/1/0";
+        std::string memo_hex = to_hex({reinterpret_cast<const std::uint8_t*>(memo.data()), memo.size()}).substr(2);
+        memo_hex.append((64 - memo_hex.size() % 64) % 64, '0');
+        log(t, bridge_[bridge], {T.thorchain_deposit, topic_addr(addr_[bridge_[bridge]]), topic_addr(Address{})},
+            hexw(value) + hexw(64) + hexw(memo.size()) + memo_hex);
+    } else {
+        log(t, bridge_[bridge], {T.bridge_deposit, topic_addr(addr_[who]), topic_addr(addr_[who])}, hexw(value) + hexw(st_.txs));
+    }
     finish(typ, hs ? hs->index : 0, hs);
     return true;
 }
@@ -1390,7 +1406,7 @@ std::vector<std::pair<std::uint32_t, std::pair<std::string, std::string>>> Gen::
     static const char* denoms[] = {"0.1", "1", "10", "100"};
     for (int i = 0; i < 4; ++i) add(mixer_[i], fmt::format("Mixer {} ETH", denoms[i]), "mixer");
     add(bridge_[0], "Ronin-like Bridge", "bridge");
-    add(bridge_[1], "Hop-like Bridge", "bridge");
+    add(bridge_[1], "THORChain-like Router", "bridge");
     add(market_, "SimSea", "nft_marketplace");
     for (std::size_t e = 0; e < ex_hot_.size(); ++e) {
         add(ex_hot_[e], fmt::format("Exchange {}", e + 1), "exchange");

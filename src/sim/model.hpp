@@ -125,7 +125,7 @@ std::unique_ptr<ChainWriter> make_etl_writer(const std::string& dir, std::uint32
 // Event signatures and helpers shared by the generator and the writers.
 struct Topics {
     Hash32 transfer, approval, deposit, withdrawal, swap, sync, mix_deposit, mix_withdrawal,
-        bridge_deposit, bridge_withdraw, exec_success, changed_master, sale, transfer_single;
+        bridge_deposit, bridge_withdraw, exec_success, changed_master, sale, transfer_single, thorchain_deposit;
     static const Topics& get();
 };
 

@@ -611,6 +611,7 @@ const Topics& Topics::get() {
         x.changed_master = keccak256("ChangedMasterCopy(address)");
         x.sale = keccak256("Sale(address,address,uint256,uint256)");
         x.transfer_single = keccak256("TransferSingle(address,address,address,uint256,uint256)");
+        x.thorchain_deposit = keccak256("Deposit(address,address,uint256,string)");
         return x;
     }();
     return t;

@@ -76,6 +76,14 @@ struct Ctx {
     }
 };
 
+/// The cross-chain exit the first tainted arrival's transaction declares, if any.
+std::optional<CrossChainExit> exit_of(const Ctx& x, const Holding& h) {
+    if (h.first.tx_index == kBlockLevelTx) return std::nullopt;
+    for (const auto& n : x.c.graph->tx_notes(h.first))
+        if (auto e = parse_exit_note(n)) return e;
+    return std::nullopt;
+}
+
 const char* role_name(Role r) { return r == Role::Terminal ? "terminal" : r == Role::Converter ? "converter" : "plain"; }
 
 std::string holding_json(const Ctx& x, const Holding& h, bool with_path) {
@@ -88,6 +96,9 @@ std::string holding_json(const Ctx& x, const Holding& h, bool with_path) {
         x.addr(h.address), esc(l.entity), esc(l.category), role_name(h.role), ai.json_asset, esc(ai.name),
         k.type == AssetType::Erc721 || k.type == AssetType::Erc1155 ? fmt::format(",\"token_id\":\"{}\"", to_decimal(k.token_id)) : "",
         to_decimal(h.amount), format_units(h.amount, ai.decimals), x.share(h), h.hop, h.first.block, x.tx(h.first), h.arrivals);
+    if (auto e = exit_of(x, h))
+        s += fmt::format(",\"exit\":{{\"protocol\":\"{}\",\"chain\":\"{}\",\"address\":\"{}\",\"memo\":\"{}\"}}", esc(e->protocol),
+                         esc(e->chain), esc(e->address), esc(e->memo));
     if (with_path) {
         s += ",\"path\":[";
         auto p = x.r.path_to(h);
@@ -138,14 +149,17 @@ std::string report_json(const Result& r, const ReportContext& c) {
 
 std::string report_csv(const Result& r, const ReportContext& c) {
     Ctx x{r, c};
-    std::string s = "section,address,entity,category,asset,asset_name,amount,amount_human,share,hop,first_block,first_tx,arrivals\n";
+    std::string s =
+        "section,address,entity,category,asset,asset_name,amount,amount_human,share,hop,first_block,first_tx,arrivals,exit_chain,exit_address\n";
     auto rows = [&](const char* sec, const std::vector<Holding>& v) {
         for (const auto& h : v) {
             AssetInfo ai = x.info(h.asset);
             label::Label l = x.label_of(h.address, h.role);
-            s += fmt::format("{},{},{},{},{},{},{},{},{:.9f},{},{},{},{}\n", sec, x.addr(h.address), csv_field(l.entity), csv_field(l.category),
-                             ai.json_asset, csv_field(ai.name), to_decimal(h.amount), format_units(h.amount, ai.decimals), x.share(h), h.hop,
-                             h.first.block, x.tx(h.first), h.arrivals);
+            auto e = exit_of(x, h);
+            s += fmt::format("{},{},{},{},{},{},{},{},{:.9f},{},{},{},{},{},{}\n", sec, x.addr(h.address), csv_field(l.entity),
+                             csv_field(l.category), ai.json_asset, csv_field(ai.name), to_decimal(h.amount), format_units(h.amount, ai.decimals),
+                             x.share(h), h.hop, h.first.block, x.tx(h.first), h.arrivals, e ? csv_field(e->chain) : "",
+                             e ? csv_field(e->address) : "");
         }
     };
     rows("freeze_point", r.freeze_points);
@@ -180,6 +194,9 @@ std::string report_text(const Result& r, const ReportContext& c) {
             label::Label l = x.label_of(h.address, h.role);
             s += fmt::format("  {:<42} {:<24} {:<16} {:>28} {:>7.3f}% {:>4} {:>9}  {}\n", x.addr(h.address), l.entity.substr(0, 24),
                              l.category.substr(0, 16), x.human(h.amount, h.asset), 100 * x.share(h), h.hop, h.first.block, x.tx(h.first));
+            if (auto e = exit_of(x, h))
+                s += fmt::format("  {:<42} exits via {} to {} {}\n", "", e->protocol, e->chain.empty() ? "?" : e->chain,
+                                 e->address.empty() ? "(memo: " + e->memo + ")" : e->address);
         }
         if (v.size() > c.top) s += fmt::format("  … {} more (use --json or --csv for all)\n", v.size() - c.top);
     };

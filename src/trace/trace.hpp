@@ -52,6 +52,8 @@ public:
     virtual std::optional<AddressId> find_address(const Address& a) const = 0;
     virtual Address address(AddressId id) const = 0;
     virtual AssetKey asset(AssetId id) const = 0;
+    /// Notes kept with the transfer's transaction (cross-chain exits); none by default.
+    virtual std::vector<std::string> tx_notes(const TransferRef&) const { return {}; }
 };
 
 /// The transfer store as a Graph (no copy; the store must outlive it).
@@ -63,6 +65,7 @@ public:
     std::optional<AddressId> find_address(const Address& a) const override { return st_.find_address(a); }
     Address address(AddressId id) const override { return st_.address(id); }
     AssetKey asset(AssetId id) const override { return st_.asset(id); }
+    std::vector<std::string> tx_notes(const TransferRef& t) const override { return st_.tx_notes(t); }
     const store::TransferStore& store() const { return st_; }
 
 private:

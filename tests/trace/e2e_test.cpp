@@ -66,7 +66,18 @@ void check_preset(const std::string& preset, std::uint64_t seed) {
             simdjson::dom::parser rp;
             simdjson::dom::element r = rp.parse(out);
             std::map<Key, std::string> got;
+            std::size_t exits_named = 0;
             for (auto f : r["freeze_points"].get_array()) {
+                // Deposits into the THORChain-like router name their destination in the memo.
+                simdjson::dom::object exit;
+                if (f["exit"].get(exit) == simdjson::SUCCESS) {
+                    EXPECT_EQ(std::string_view(exit["chain"]), "BTC");
+                    EXPECT_EQ(std::string_view(exit["address"]).substr(0, 4), "bc1q");
+                    EXPECT_EQ(std::string_view(f["entity"]), "THORChain-like Router");
+                    ++exits_named;
+                } else {
+                    EXPECT_NE(std::string_view(f["entity"]), "THORChain-like Router") << "router freeze point without its exit";
+                }
                 std::string_view tid;
                 if (f["token_id"].get(tid) != simdjson::SUCCESS) tid = "";
                 got[{lower(f["address"].get_string().value()), lower(f["asset"].get_string().value()), std::string(tid)}] =
@@ -77,6 +88,7 @@ void check_preset(const std::string& preset, std::uint64_t seed) {
             for (auto t : r["totals"].get_array()) EXPECT_TRUE(t["balanced"].get_bool().value()) << preset << " " << model;
             EXPECT_FALSE(want.empty());
             EXPECT_EQ(got, want) << preset << " heist " << heists << " model " << model;
+            if (preset == "bybit") EXPECT_GT(exits_named, 0u) << "the Bybit playbook exits through the router";
         }
         ++heists;
     }

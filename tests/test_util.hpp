@@ -4,6 +4,8 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <string>
 
 namespace chainward::test {
@@ -21,5 +23,13 @@ struct TempDir {
     TempDir& operator=(const TempDir&) = delete;
     static inline int counter = 0;
 };
+
+/// The whole content of a file (empty if it cannot be read).
+inline std::string slurp(const std::filesystem::path& p) {
+    std::ifstream f(p, std::ios::binary);
+    std::stringstream s;
+    s << f.rdbuf();
+    return s.str();
+}
 
 }  // namespace chainward::test

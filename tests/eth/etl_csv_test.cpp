@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+
+#include "../test_util.hpp"
 #include <simdjson.h>
 
 #include <fstream>
@@ -33,10 +35,7 @@ struct TempDir {
 void write(const fs::path& p, const std::string& text) {
     std::ofstream(p, std::ios::binary) << text;
 }
-std::string slurp(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    return {std::istreambuf_iterator<char>(in), {}};
-}
+using chainward::test::slurp;
 
 std::vector<BlockData> drain(BlockAssembler& a) { return a.take_ready(true, std::nullopt); }
 

@@ -10,6 +10,7 @@
 #include <map>
 #include <sstream>
 
+#include "../test_util.hpp"
 #include "sim/sim.hpp"
 #include "store/store.hpp"
 
@@ -18,12 +19,7 @@ using namespace chainward::sim;
 namespace fs = std::filesystem;
 
 namespace {
-std::string slurp(const fs::path& p) {
-    std::ifstream f(p, std::ios::binary);
-    std::stringstream s;
-    s << f.rdbuf();
-    return s.str();
-}
+using chainward::test::slurp;
 std::string first_line(const fs::path& p) {
     std::ifstream f(p, std::ios::binary);
     std::string l;

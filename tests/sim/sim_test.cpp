@@ -9,6 +9,7 @@
 #include <map>
 #include <sstream>
 
+#include "../test_util.hpp"
 #include "sim/sim.hpp"
 
 using namespace chainward;
@@ -16,12 +17,7 @@ using namespace chainward::sim;
 namespace fs = std::filesystem;
 
 namespace {
-std::string slurp(const fs::path& p) {
-    std::ifstream f(p, std::ios::binary);
-    std::stringstream s;
-    s << f.rdbuf();
-    return s.str();
-}
+using chainward::test::slurp;
 std::map<std::string, std::string> tree(const fs::path& dir) {
     std::map<std::string, std::string> out;
     for (auto& e : fs::recursive_directory_iterator(dir))

@@ -8,7 +8,7 @@ packages=(
   build-essential cmake ninja-build pkg-config git ca-certificates
   libsimdjson-dev libcrypto++-dev libsecp256k1-dev libcli11-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev libboost-dev libsqlite3-dev libcpp-httplib-dev libabsl-dev
-  clang-format python3 python3-igraph time nodejs npm
+  clang-format ccache python3 python3-igraph time nodejs npm
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -9,6 +9,7 @@ packages=(
   libsimdjson-dev libcrypto++-dev libsecp256k1-dev libcli11-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev libboost-dev libsqlite3-dev libcpp-httplib-dev libabsl-dev
   clang-format ccache python3 python3-igraph time nodejs npm
+  libsqlitecpp-dev libpqxx-dev libyaml-cpp-dev libpugixml-dev postgresql hyperfine
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -6,76 +6,18 @@
 
 #include <fmt/format.h>
 
+#include "label/categories.hpp"
+#include "label/csv.hpp"
 #include "label/label.hpp"
 
 namespace chainward::label {
 
-namespace {
-
-std::string lower(std::string_view s) {
-    std::string r(s);
-    for (char& c : r) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return r;
-}
-
-std::string trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
-    return std::string(s);
-}
-
-/// Splits one record starting at `pos`; advances pos past its line end. Quoted fields may hold
-/// commas, doubled quotes and line breaks (line is advanced for each).
-bool next_record(std::string_view text, std::size_t& pos, std::size_t& line, std::vector<std::string>& out,
-                 const std::string& name) {
-    out.clear();
-    if (pos >= text.size()) return false;
-    std::string field;
-    bool quoted = false, was_quoted = false;
-    const std::size_t start_line = line;
-    while (pos < text.size()) {
-        char c = text[pos++];
-        if (quoted) {
-            if (c == '"') {
-                if (pos < text.size() && text[pos] == '"') {
-                    field += '"';
-                    ++pos;
-                } else {
-                    quoted = false;
-                }
-            } else {
-                if (c == '\n') ++line;
-                field += c;
-            }
-            continue;
-        }
-        if (c == '"' && trim(field).empty()) {
-            quoted = was_quoted = true;
-            field.clear();
-        } else if (c == ',') {
-            out.push_back(was_quoted ? field : trim(field));
-            field.clear();
-            was_quoted = false;
-        } else if (c == '\n') {
-            ++line;
-            out.push_back(was_quoted ? field : trim(field));
-            return true;
-        } else {
-            field += c;
-        }
-    }
-    if (quoted) throw InputError(fmt::format("{}: line {}: unterminated quoted field", name, start_line));
-    out.push_back(was_quoted ? field : trim(field));
-    return true;
-}
-
-}  // namespace
+using detail::lower;
+using detail::next_record;
+using detail::trim;
 
 bool is_known_category(std::string_view c) {
-    static const char* known[] = {"exchange_deposit", "exchange_hot", "exchange", "mixer",      "bridge",
-                                  "issuer",           "dex",          "token",    "nft_marketplace", "sanctioned",
-                                  "heist_victim",     "heist_attacker"};
-    return std::any_of(std::begin(known), std::end(known), [&](const char* k) { return c == k; });
+    return std::any_of(std::begin(detail::kCategories), std::end(detail::kCategories), [&](const auto& k) { return c == k.category; });
 }
 
 LabelSet LabelSet::load_csv(const std::filesystem::path& file) {

@@ -3,6 +3,8 @@
 
 #include <unistd.h>
 
+#include <cstdio>
+
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -30,6 +32,21 @@ inline std::string slurp(const std::filesystem::path& p) {
     std::stringstream s;
     s << f.rdbuf();
     return s.str();
+}
+
+/// Runs a shell command; returns its standard output and sets *status to its exit status.
+inline std::string run_command(const std::string& cmd, int* status) {
+    std::string out;
+    FILE* p = popen(cmd.c_str(), "r");
+    if (!p) {
+        *status = -1;
+        return out;
+    }
+    char buf[65536];
+    std::size_t n;
+    while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
+    *status = pclose(p);
+    return out;
 }
 
 }  // namespace chainward::test

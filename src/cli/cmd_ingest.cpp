@@ -105,6 +105,7 @@ void run_ingest(const IngestArgs& a) {
             eth::write_token_file(file, tokens);
             fmt::print("token metadata: {} of {} new token contracts answered decimals() and symbol()\n", found.size(), unknown.size());
         }
+        update_exposure_after_ingest(*st, a.data_dir);
         return;
     }
     std::vector<std::filesystem::path> paths(a.paths.begin(), a.paths.end());
@@ -119,6 +120,7 @@ void run_ingest(const IngestArgs& a) {
     fmt::print("ingested {} blocks ({} already stored), {} transactions, {} transfers from {} files ({:.1f} MB) in {:.2f}s\n",
                r.blocks_stored, r.blocks_skipped, r.txs, r.transfers, r.files, r.bytes_read / 1e6, secs);
     for (const auto& n : r.notes) fmt::print("note: {}\n", n);
+    update_exposure_after_ingest(*st, a.data_dir);
 }
 
 }  // namespace

@@ -6,6 +6,10 @@
 
 #include <string>
 
+namespace chainward::store {
+class TransferStore;
+}
+
 namespace chainward::cli {
 
 /// Exit code for errors that abort a command (bad input, store failure).
@@ -27,5 +31,9 @@ void add_compact_command(CLI::App& app);
 void add_safe_check_command(CLI::App& app);
 void add_simulate_command(CLI::App& app);
 void add_trace_command(CLI::App& app);
+void add_screen_command(CLI::App& app);
+void add_exposure_command(CLI::App& app);
+/// After an ingest: applies the new blocks to the stored exposure, if the data dir keeps one.
+void update_exposure_after_ingest(const store::TransferStore& st, const std::string& data_dir);
 
 }  // namespace chainward::cli

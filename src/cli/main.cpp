@@ -30,6 +30,8 @@ int main(int argc, char** argv) {
     cli::add_safe_check_command(app);
     cli::add_simulate_command(app);
     cli::add_trace_command(app);
+    cli::add_screen_command(app);
+    cli::add_exposure_command(app);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

@@ -574,11 +574,14 @@ std::vector<TransferRef> TransferStore::find_tx(const Hash32& h) const {
     return out;
 }
 
-void TransferStore::scan(const std::function<bool(const TransferRef&)>& f) const {
+void TransferStore::scan(const std::function<bool(const TransferRef&)>& f, std::uint64_t from_id) const {
     const State& s = *s_;
-    for (std::size_t k = 0; k < s.segments.size(); ++k)
-        for (std::size_t i = 0; i < s.segments[k]->transfer_count(); ++i)
+    for (std::size_t k = 0; k < s.segments.size(); ++k) {
+        const std::uint64_t n = s.segments[k]->transfer_count();
+        if (s.segment_base[k] + n <= from_id) continue;
+        for (std::size_t i = from_id > s.segment_base[k] ? from_id - s.segment_base[k] : 0; i < n; ++i)
             if (!f(s.segments[k]->ref(i, s.segment_base[k]))) return;
+    }
 }
 
 Hash32 TransferStore::tx_hash(const TransferRef& t) const {

@@ -121,8 +121,9 @@ public:
     /// Every transfer of the transaction with this hash, in order (empty if not stored or if it
     /// moved nothing). O(log n) per segment through each segment's hash index.
     std::vector<TransferRef> find_tx(const Hash32& tx_hash) const;
-    /// Calls f for every stored transfer in chain order; stops when f returns false.
-    void scan(const std::function<bool(const TransferRef&)>& f) const;
+    /// Calls f for every stored transfer in chain order from global id `from_id` on; stops when f
+    /// returns false.
+    void scan(const std::function<bool(const TransferRef&)>& f, std::uint64_t from_id = 0) const;
     /// Transaction hash of a stored transfer (zero for block-level transfers).
     Hash32 tx_hash(const TransferRef& t) const;
     /// Notes kept with the transfer's transaction (see BlockInput::notes).

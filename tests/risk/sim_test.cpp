@@ -7,7 +7,6 @@
 #include <gtest/gtest.h>
 #include <simdjson.h>
 
-#include <cstdio>
 #include <set>
 
 #include "../test_util.hpp"
@@ -23,13 +22,9 @@ namespace fs = std::filesystem;
 const std::string kBin = std::string(CHAINWARD_BINARY_DIR) + "/chainward";
 
 std::string run(const std::string& cmd) {
-    std::string out;
-    FILE* p = popen(cmd.c_str(), "r");
-    if (!p) return out;
-    char buf[65536];
-    std::size_t n;
-    while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-    EXPECT_EQ(pclose(p), 0) << cmd;
+    int status = 0;
+    std::string out = chainward::test::run_command(cmd, &status);
+    EXPECT_EQ(status, 0) << cmd;
     return out;
 }
 

@@ -506,6 +506,8 @@ std::size_t Engine::sources() const {
 }
 std::uint32_t Engine::hops() const { return m_->s.opt.hops; }
 const std::vector<LabelFact>& Engine::labels() const { return m_->s.facts; }
+const std::string& Engine::label_origin() const { return m_->s.label_origin; }
+void Engine::set_label_origin(std::string origin) { m_->s.label_origin = std::move(origin); }
 std::size_t Engine::state_entries() const {
     std::size_t n = 0;
     for (const auto& [k, v] : m_->s.t.cpots) n += v.size();

@@ -79,6 +79,7 @@ struct Tables {
 struct State {
     Options opt;
     std::vector<LabelFact> facts;
+    std::string label_origin;
     std::vector<std::string> categories;
     std::vector<Colour> colours;
     absl::flat_hash_map<AddressId, std::vector<std::uint32_t>> by_src;  ///< live colours per address

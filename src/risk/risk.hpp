@@ -47,6 +47,12 @@ struct LabelFact {
 };
 /// Facts with open validity from a CSV LabelSet (source "csv").
 std::vector<LabelFact> facts_from_labelset(const label::LabelSet& labels, const std::string& source = "csv");
+/// Facts from label store records of `chain` (other chains are left out). A validity time becomes
+/// the first stored block at or after it; a time after the last stored block is not reached yet
+/// (a start there makes the label inactive, an end there leaves it open) and is converted again
+/// by a later call (*pending says whether there was one).
+std::vector<LabelFact> facts_from_records(const std::vector<label::Record>& records, const store::TransferStore& st,
+                                          const std::string& chain = "eth", bool* pending = nullptr);
 
 /// What the exposure engine reads: the graph (adjacency, hashes, addresses) and a chain-ordered
 /// scan of every transfer from a global id on.
@@ -152,6 +158,11 @@ public:
     std::size_t sources() const;
     std::uint32_t hops() const;
     const std::vector<LabelFact>& labels() const;
+    /// What the labels came from, as the caller describes it (e.g. the label store's change
+    /// counter, "pending" bounds), kept with the state so a later update can tell whether to
+    /// read them again.
+    const std::string& label_origin() const;
+    void set_label_origin(std::string origin);
     std::size_t state_entries() const;  ///< per-source pots and followed addresses
 
 private:

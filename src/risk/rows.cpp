@@ -266,7 +266,7 @@ private:
     std::ifstream f_;
 };
 
-constexpr std::uint64_t kStateMagic = 0x3145544154535845ull;  // "EXSTATE1"
+constexpr std::uint64_t kStateMagic = 0x3245544154535845ull;  // "EXSTATE2"
 
 }  // namespace
 
@@ -279,6 +279,7 @@ void detail::write_state(const State& s, const std::filesystem::path& file) {
     o.pod(static_cast<std::uint8_t>(s.last_block.has_value()));
     o.pod(s.last_block.value_or(0));
     o.raw(s.last_hash.b.data(), 32);
+    o.str(s.label_origin);
     o.pod(static_cast<std::uint64_t>(s.facts.size()));
     for (const auto& f : s.facts) {
         o.raw(f.address.b.data(), 20);
@@ -356,6 +357,7 @@ void detail::read_state(State& s, const std::filesystem::path& file) {
     const auto last = i.pod<std::uint64_t>();
     if (has_last) s.last_block = last;
     i.raw(s.last_hash.b.data(), 32);
+    s.label_origin = i.str();
     s.facts.resize(i.pod<std::uint64_t>());
     for (auto& f : s.facts) {
         i.raw(f.address.b.data(), 20);

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "risk/internal.hpp"
+#include "trace/trace.hpp"
 
 namespace chainward::risk {
 
@@ -69,6 +70,39 @@ std::vector<LabelFact> facts_from_labelset(const label::LabelSet& labels, const 
     std::sort(out.begin(), out.end(), [](const LabelFact& x, const LabelFact& y) {
         return std::tie(x.address, x.category, x.entity) < std::tie(y.address, y.category, y.entity);
     });
+    return out;
+}
+
+std::vector<LabelFact> facts_from_records(const std::vector<label::Record>& records, const store::TransferStore& st, const std::string& chain,
+                                          bool* pending) {
+    std::vector<LabelFact> out;
+    bool later = false;
+    auto block_of = [&](const label::Bound& b, std::uint64_t open, std::uint64_t not_yet) -> std::uint64_t {
+        switch (b.kind) {
+            case label::Bound::Kind::None: return open;
+            case label::Bound::Kind::Block: return static_cast<std::uint64_t>(b.value);
+            case label::Bound::Kind::Time:
+                if (b.value <= 0) return 0;
+                if (auto n = trace::block_at_time(st, static_cast<std::uint64_t>(b.value))) return *n;
+                later = true;
+                return not_yet;
+        }
+        return open;
+    };
+    for (const auto& r : records) {
+        if (r.chain != chain) continue;
+        Address a;
+        try {
+            a = parse_address(r.address);
+        } catch (const std::exception&) {
+            continue;  // the store checked it for its chain; not an EVM address form
+        }
+        out.push_back(LabelFact{a, r.category, r.entity, r.source, block_of(r.valid_from, 0, kOpenEnd), block_of(r.valid_to, kOpenEnd, kOpenEnd)});
+    }
+    std::sort(out.begin(), out.end(), [](const LabelFact& x, const LabelFact& y) {
+        return std::tie(x.address, x.category, x.entity, x.source, x.from_block) < std::tie(y.address, y.category, y.entity, y.source, y.from_block);
+    });
+    if (pending) *pending = later;
     return out;
 }
 

@@ -179,16 +179,37 @@ TEST(ExposureSim, IngestUpdatesAndScreenJsonEqualsRebuild) {
     ASSERT_GE(files.size(), 4u);
     const std::string data = (sim.dir.p / "data").string(), labels = (sim.dir.p / "sim/labels.csv").string();
     sim.ingest(files[0].string() + " " + files[1].string());
-    run(kBin + " exposure rebuild --data-dir " + data + " --labels " + labels + " > /dev/null");
+    // the labels live in the data dir's label store; exposure reads them from there
+    const auto db_path = label::LabelStore::default_path(data).string();
+    label::LabelStore::open(db_path)->import(label::read_file(labels, {}), "sim", "csv", {labels});
+    run(kBin + " exposure rebuild --data-dir " + data + " > /dev/null");
+    Address late_addr;
     for (std::size_t i = 2; i < files.size(); ++i) {
         std::string out = run(kBin + " ingest --data-dir " + data + " " + files[i].string());
         EXPECT_NE(out.find("exposure updated"), std::string::npos) << out;
+        if (i == files.size() / 2) {
+            // a label arrives while blocks do, valid from a time (block 100's timestamp)
+            auto st = store::TransferStore::open(data, store::TransferStore::Mode::ReadOnly);
+            late_addr = st->address(st->address_count() / 3);
+            label::Batch b;
+            b.records.push_back(label::Record{0, "eth", late_addr.hex(), "scam", "late scam", "late", 80, label::Bound::time(static_cast<std::int64_t>(st->block(100)->timestamp)), {}, "", true});
+            label::LabelStore::open(db_path)->import(b, "late", "csv", {"test"});
+        }
     }
     // the same chain and labels from scratch, in-process
     auto st = store::TransferStore::open(data, store::TransferStore::Mode::ReadOnly);
     trace::StoreGraph g(*st);
     Engine e(store_chain(*st, g), Options{4});
-    e.set_labels(facts_from_labelset(label::LabelSet::load_csv(labels), labels));
+    const auto facts = facts_from_records(label::LabelStore::open(db_path)->list(), *st);
+    std::size_t late = 0;
+    for (const auto& f : facts)
+        if (f.source == "late") {
+            EXPECT_EQ(f.from_block, 100u);  // the first block at or after the time
+            EXPECT_EQ(f.address, late_addr);
+            ++late;
+        }
+    EXPECT_EQ(late, 1u);
+    e.set_labels(facts);
     e.advance();
     std::size_t checked = 0, with_rows = 0;
     for (AddressId id = 1; id <= st->address_count(); id += 7) {
@@ -224,6 +245,22 @@ TEST(ExposureSim, IngestUpdatesAndScreenJsonEqualsRebuild) {
         if (++checked >= 40) break;
     }
     EXPECT_GT(with_rows, 5u);
+    // the label that arrived between ingests is in the stored exposure, as in the rebuild
+    {
+        std::string out = run(kBin + " screen --json --data-dir " + data + " " + late_addr.checksum());
+        EXPECT_NE(out.find("\"source\":\"late\""), std::string::npos) << out;
+        EXPECT_EQ(out, run(kBin + " screen --json --data-dir " + data + " " + late_addr.checksum()));
+        std::size_t rows = 0;
+        simdjson::dom::parser p;
+        for (simdjson::dom::element r : p.parse(out)["exposure"].get_array()) rows += !r.is_null();
+        EXPECT_EQ(rows, e.screen(late_addr).exposure.size());
+    }
+    std::size_t scam_rows = 0;  // its counterparties carry exposure to it
+    for (AddressId id = 1; id <= st->address_count(); ++id)
+        for (const auto& r : e.screen(st->address(id)).exposure) scam_rows += r.category == "scam";
+    EXPECT_GT(scam_rows, 0u);
+    std::string after = run(kBin + " exposure update --data-dir " + data);
+    EXPECT_NE(after.find("exposure updated"), std::string::npos);
     // the text form names the risk and the evidence
     std::string text = run(kBin + " screen --data-dir " + data + " " + st->address(1).checksum());
     EXPECT_NE(text.find("risk"), std::string::npos);

@@ -10,7 +10,7 @@ namespace chainward::cli {
 
 void add_simulate_command(CLI::App& app) {
     struct Args {
-        std::string preset = "tiny", out, format = "rpc";
+        std::string preset = "tiny", out, format = "rpc", layout = "lines";
         std::uint64_t seed = 1, blocks = 0;
         std::uint32_t per_file = 1000;
         bool stats = false, discard = false;
@@ -21,6 +21,8 @@ void add_simulate_command(CLI::App& app) {
     cmd->add_option("--seed", args->seed, "PRNG seed (same seed, same bytes)")->capture_default_str();
     cmd->add_option("--out", args->out, "output directory")->required();
     cmd->add_option("--format", args->format, "rpc | etl")->capture_default_str();
+    cmd->add_option("--layout", args->layout, "rpc files: lines (--per-file blocks per JSON-lines file) | per-response (one response per file)")
+        ->capture_default_str();
     cmd->add_option("--per-file", args->per_file, "blocks per JSON-lines file (rpc) or per partition (etl)")->capture_default_str();
     cmd->add_option("--blocks", args->blocks, "override the preset's block count");
     cmd->add_flag("--discard", args->discard, "encode the chain but write none of it (speed and memory without the disk)");
@@ -34,6 +36,10 @@ void add_simulate_command(CLI::App& app) {
         else if (args->format == "etl") opt.format = sim::Format::Etl;
         else throw InputError("--format must be rpc or etl");
         opt.blocks_per_file = args->per_file;
+        if (args->layout == "lines") opt.layout = sim::Layout::Lines;
+        else if (args->layout == "per-response") opt.layout = sim::Layout::PerResponse;
+        else throw InputError("--layout must be lines or per-response");
+        if (opt.layout != sim::Layout::Lines && opt.format != sim::Format::Rpc) throw InputError("--layout applies to --format rpc");
         opt.discard_chain = args->discard;
         const auto t0 = std::chrono::steady_clock::now();
         const sim::Stats st = sim::simulate(cfg, opt);

@@ -1309,7 +1309,8 @@ Stats Gen::run() {
     write_genesis();
 
     writer_ = opt_.format == Format::Rpc
-                  ? make_rpc_writer((fs::path(opt_.out_dir) / "chain").string(), opt_.blocks_per_file, AddressBook{&addr_}, kChainId, opt_.discard_chain)
+                  ? make_rpc_writer((fs::path(opt_.out_dir) / "chain").string(), opt_.blocks_per_file,
+                                    opt_.layout == Layout::PerResponse, AddressBook{&addr_}, kChainId, opt_.discard_chain)
                   : make_etl_writer((fs::path(opt_.out_dir) / "chain").string(), opt_.blocks_per_file, AddressBook{&addr_}, opt_.discard_chain);
     parent_ = keccak256(fmt::format("chainward-sim genesis {}", cfg_.seed));
 

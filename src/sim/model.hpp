@@ -115,10 +115,10 @@ public:
     virtual std::uint64_t bytes() const = 0;
 };
 
-/// Node JSON-RPC responses as JSON lines, `blocks_per_file` blocks per file. discard: encode
-/// everything but write to /dev/null.
-std::unique_ptr<ChainWriter> make_rpc_writer(const std::string& dir, std::uint32_t blocks_per_file, AddressBook book,
-                                             std::uint64_t chain_id, bool discard);
+/// Node JSON-RPC responses as JSON lines, `blocks_per_file` blocks per file, or with
+/// per_response one response per file. discard: encode everything but write to /dev/null.
+std::unique_ptr<ChainWriter> make_rpc_writer(const std::string& dir, std::uint32_t blocks_per_file, bool per_response,
+                                             AddressBook book, std::uint64_t chain_id, bool discard);
 /// blockchain-etl CSV in export_all's partition layout, `blocks_per_part` blocks per partition.
 std::unique_ptr<ChainWriter> make_etl_writer(const std::string& dir, std::uint32_t blocks_per_part, AddressBook book, bool discard);
 

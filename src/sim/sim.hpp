@@ -102,11 +102,14 @@ Config preset(const std::string& name, std::uint64_t seed);
 std::vector<std::string> preset_names();
 
 enum class Format : std::uint8_t { Rpc, Etl };
+/// Rpc files: JSON lines of `blocks_per_file` blocks, or one response per file.
+enum class Layout : std::uint8_t { Lines, PerResponse };
 
 struct Options {
     std::string out_dir;
     Format format = Format::Rpc;
     std::uint32_t blocks_per_file = 1000;  ///< blocks per JSON-lines file (1: one per file) or per ETL partition
+    Layout layout = Layout::Lines;         ///< of Rpc files
     bool write_stats = true;               ///< stats.json beside truth.json
     /// Encode the chain but write none of it (measures generation without the disk); genesis,
     /// truth, labels and stats are still written.
@@ -130,7 +133,7 @@ struct Stats {
 };
 
 /// Generates the chain into opt.out_dir: chain/ (RPC JSON lines or ETL CSV), genesis.json,
-/// truth.json, labels.csv, stats.json. Deterministic in (cfg, format, blocks_per_file).
+/// truth.json, labels.csv, stats.json. Deterministic in (cfg, format, layout, blocks_per_file).
 Stats simulate(const Config& cfg, const Options& opt);
 
 // ---- ground-truth reference -----------------------------------------------------------------

@@ -193,14 +193,15 @@ void close(std::FILE*& f) {
 
 class RpcWriter final : public ChainWriter {
 public:
+    /// per_file 0: one response per file, named as a loop over the node's methods names them.
     RpcWriter(std::string dir, std::uint32_t per_file, AddressBook book, std::uint64_t chain_id, bool discard)
-        : dir_(std::move(dir)), per_file_(per_file ? per_file : 1), book_(book), chain_id_(chain_id), discard_(discard) {}
+        : dir_(std::move(dir)), per_file_(per_file), book_(book), chain_id_(chain_id), discard_(discard) {}
     ~RpcWriter() override {
         if (f_) std::fclose(f_);
     }
 
     void write(const Block& blk) override {
-        if (!f_ || in_file_ == per_file_) {
+        if (per_file_ && (!f_ || in_file_ == per_file_)) {
             close(f_);
             f_ = create(fmt::format("{}/blocks-{:09}.jsonl", dir_, blk.number), discard_);
             in_file_ = 0;
@@ -210,15 +211,27 @@ public:
         std::array<std::uint8_t, 256> bloom{};
         auto rc = receipts_of(blk, book_, bloom);
         block(blk, bloom);
+        response_done(blk, "block");
         receipts(blk, rc);
+        response_done(blk, "receipts");
         traces(blk);
-        write_all(f_, buf_, bytes_);
+        response_done(blk, "traces");
+        if (per_file_) write_all(f_, buf_, bytes_);
     }
 
     void finish() override { close(f_); }
     std::uint64_t bytes() const override { return bytes_; }
 
 private:
+    /// One response per file: block-000001.block.json, .receipts.json, .traces.json.
+    void response_done(const Block& blk, const char* kind) {
+        if (per_file_) return;
+        std::FILE* f = create(fmt::format("{}/block-{:06}.{}.json", dir_, blk.number, kind), discard_);
+        write_all(f, buf_, bytes_);
+        close(f);
+        buf_.clear();
+    }
+
     /// eth_getBlockByNumber(n, true)
     void block(const Block& blk, const std::array<std::uint8_t, 256>& bloom) {
         open_response(buf_, ++id_);
@@ -617,9 +630,9 @@ const Topics& Topics::get() {
     return t;
 }
 
-std::unique_ptr<ChainWriter> make_rpc_writer(const std::string& dir, std::uint32_t blocks_per_file, AddressBook book,
-                                             std::uint64_t chain_id, bool discard) {
-    return std::make_unique<RpcWriter>(dir, blocks_per_file, book, chain_id, discard);
+std::unique_ptr<ChainWriter> make_rpc_writer(const std::string& dir, std::uint32_t blocks_per_file, bool per_response,
+                                             AddressBook book, std::uint64_t chain_id, bool discard) {
+    return std::make_unique<RpcWriter>(dir, per_response ? 0 : std::max(1u, blocks_per_file), book, chain_id, discard);
 }
 
 std::unique_ptr<ChainWriter> make_etl_writer(const std::string& dir, std::uint32_t blocks_per_part, AddressBook book, bool discard) {

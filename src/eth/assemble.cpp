@@ -43,9 +43,19 @@ void BlockAssembler::on_block(BlockData&& b, const SourceRef& src) {
         orphan_parity_.erase(o);
         on_parity_traces(std::move(t), tsrc);
     }
-    for (auto it2 = orphan_call_traces_.begin(); it2 != orphan_call_traces_.end();) {
+    if (!stored.txs.empty()) {
+        // Traces that came first name the block's first transaction (erase before attaching:
+        // attaching may throw, and the orphan must not be reported twice).
+        auto range = orphan_call_traces_.equal_range(stored.txs[0].hash);
+        std::vector<std::pair<ParsedCallTraces, SourceRef>> found;
+        for (auto o = range.first; o != range.second; ++o) found.push_back(std::move(o->second));
+        orphan_call_traces_.erase(range.first, range.second);
+        for (auto& [t, tsrc] : found)
+            if (!try_attach_call_traces(t, tsrc)) orphan_call_traces_.emplace(stored.txs[0].hash, std::pair{std::move(t), tsrc});
+    }
+    for (auto it2 = orphan_unnamed_traces_.begin(); it2 != orphan_unnamed_traces_.end();) {
         if (try_attach_call_traces(it2->first, it2->second))
-            it2 = orphan_call_traces_.erase(it2);
+            it2 = orphan_unnamed_traces_.erase(it2);
         else
             ++it2;
     }
@@ -102,12 +112,16 @@ bool BlockAssembler::try_attach_call_traces(ParsedCallTraces& t, const SourceRef
 }
 
 void BlockAssembler::on_call_traces(ParsedCallTraces&& t, const SourceRef& src) {
-    seen_traces_ = true;
-    if (!try_attach_call_traces(t, src)) orphan_call_traces_.emplace_back(std::move(t), src);
+    if (try_attach_call_traces(t, src)) return;
+    if (!t.tx_hashes.empty() && t.tx_hashes[0]) {
+        const Hash32 first = *t.tx_hashes[0];  // before t is moved
+        orphan_call_traces_.emplace(first, std::pair{std::move(t), src});
+    } else {
+        orphan_unnamed_traces_.emplace_back(std::move(t), src);
+    }
 }
 
 void BlockAssembler::on_parity_traces(ParsedParityTraces&& t, const SourceRef& src) {
-    seen_traces_ = true;
     if (!t.block_number) fail(src, "trace_block response without blockNumber");
     auto it = blocks_.find(*t.block_number);
     if (it == blocks_.end()) {
@@ -126,16 +140,21 @@ void BlockAssembler::on_parity_traces(ParsedParityTraces&& t, const SourceRef& s
     b.rewards = std::move(t.rewards);
 }
 
-std::vector<BlockData> BlockAssembler::take_ready(bool end_of_input, std::optional<std::uint64_t> next) {
+std::vector<BlockData> BlockAssembler::take_ready(bool end_of_input, std::optional<std::uint64_t> next,
+                                                  const TracesPending& traces_pending) {
     std::vector<BlockData> out;
     std::optional<std::uint64_t> prev;
     for (auto it = blocks_.begin(); it != blocks_.end();) {
         BlockData& b = it->second;
-        bool traces_ok = b.traces || b.txs.empty() || !seen_traces_ || end_of_input;
         // Blocks go out in number order without holes; a block beyond the expected next one
         // waits (the missing one may be in a later file) until the input ends.
         bool contiguous = prev ? b.number == *prev + 1 : (!next || b.number <= *next);
-        if (!b.receipts_complete() || !traces_ok || !contiguous) {
+        bool complete = b.receipts_complete();
+        // Asked last, and only of a block that could go out but for its traces: the answer
+        // may cost a look at files ahead.
+        bool traces_ok = b.traces || b.txs.empty() || end_of_input || !complete || !contiguous || !traces_pending ||
+                         !traces_pending(b);
+        if (!complete || !traces_ok || !contiguous) {
             if (!end_of_input) break;
             if (!b.receipts_complete()) {
                 std::size_t i = 0;
@@ -161,9 +180,9 @@ std::vector<BlockData> BlockAssembler::take_ready(bool end_of_input, std::option
         if (!orphan_parity_.empty())
             throw InputError(orphan_parity_.begin()->second.second.where() + ": traces of block " +
                              std::to_string(orphan_parity_.begin()->first) + ", which is not in the input");
-        if (!orphan_call_traces_.empty())
-            throw InputError(orphan_call_traces_.front().second.where() +
-                             ": block traces that match no block in the input");
+        for (const auto* o : {orphan_call_traces_.empty() ? nullptr : &orphan_call_traces_.begin()->second,
+                              orphan_unnamed_traces_.empty() ? nullptr : &orphan_unnamed_traces_.front()})
+            if (o) throw InputError(o->second.where() + ": block traces that match no block in the input");
     }
     return out;
 }

@@ -126,11 +126,30 @@ struct ResponseSink {
 void parse_responses(std::string_view json, const std::string& file_name, ResponseSink& sink);
 void parse_response_file(const std::filesystem::path& file, ResponseSink& sink);
 
+/// Which blocks the block traces of a file belong to, as far as the traces say by themselves:
+/// trace_block responses name their block, debug_traceBlockByNumber elements their transaction.
+/// Lets ingest decide whether a block's traces are still to come before handing the block on.
+struct TraceOutline {
+    std::vector<std::uint64_t> blocks;  ///< blockNumber of trace_block responses
+    std::vector<Hash32> first_txs;      ///< txHash of the first element of callTracer responses
+    /// Traces that name neither (old geth output), or a file that could not be read or parsed
+    /// (its parse reports why): they may belong to any block.
+    bool unknown = false;
+    void add(const ParsedCallTraces& t);
+    void add(const ParsedParityTraces& t);
+    bool empty() const { return blocks.empty() && first_txs.empty() && !unknown; }
+};
+/// The trace outline of a file without building its records: a byte search first (a file holding
+/// no `"traceAddress"`, `"CALL"` or `"CREATE` holds no block traces: every trace_block element
+/// has the one, every transaction's callTracer frame a call or create type), then, only for files
+/// that may hold traces, a JSON parse that classifies documents as parse_responses does.
+TraceOutline outline_traces(const std::filesystem::path& file);
+
 // ---- assembling ----------------------------------------------------------------------------
 
-/// Collects responses until each block has its receipts (and traces when the input has traces),
-/// then hands complete blocks out in number order. Checks that receipts and traces belong to
-/// their block.
+/// Collects responses until each block has its receipts (and its traces, when they are still to
+/// come), then hands complete blocks out in number order. Checks that receipts and traces belong
+/// to their block.
 class BlockAssembler : public ResponseSink {
 public:
     void on_block(BlockData&& b, const SourceRef& src) override;
@@ -138,13 +157,16 @@ public:
     void on_call_traces(ParsedCallTraces&& t, const SourceRef& src) override;
     void on_parity_traces(ParsedParityTraces&& t, const SourceRef& src) override;
 
+    /// Says whether traces of this block (which has transactions, its receipts, and no traces
+    /// yet) may still come; empty: they never come later than the flush that follows them.
+    using TracesPending = std::function<bool(const BlockData&)>;
     /// Removes and returns the complete blocks, lowest number first. At end of input, blocks
     /// without traces are complete too; blocks without all receipts, and receipts or traces that
     /// match no block, are an InputError.
     /// `next`: the number the store expects next (blocks below it are handed out too, for the
     /// caller's duplicate check); nullopt for an empty store.
-    std::vector<BlockData> take_ready(bool end_of_input, std::optional<std::uint64_t> next);
-    bool seen_traces() const { return seen_traces_; }
+    std::vector<BlockData> take_ready(bool end_of_input, std::optional<std::uint64_t> next,
+                                      const TracesPending& traces_pending = {});
     std::size_t pending() const { return blocks_.size(); }
     std::optional<std::uint64_t> first_pending() const {
         return blocks_.empty() ? std::nullopt : std::optional(blocks_.begin()->first);
@@ -156,9 +178,11 @@ private:
     std::map<std::uint64_t, BlockData> blocks_;
     std::unordered_map<Hash32, std::uint64_t> tx_to_block_;
     std::map<std::uint64_t, std::vector<std::pair<ReceiptData, SourceRef>>> orphan_receipts_;
-    std::vector<std::pair<ParsedCallTraces, SourceRef>> orphan_call_traces_;
+    /// Traces that came before their block: by their first transaction, or (old geth output that
+    /// names no transaction) in a list matched by senders.
+    std::unordered_multimap<Hash32, std::pair<ParsedCallTraces, SourceRef>> orphan_call_traces_;
+    std::vector<std::pair<ParsedCallTraces, SourceRef>> orphan_unnamed_traces_;
     std::map<std::uint64_t, std::pair<ParsedParityTraces, SourceRef>> orphan_parity_;
-    bool seen_traces_ = false;
 };
 
 // ---- extraction ----------------------------------------------------------------------------

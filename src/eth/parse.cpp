@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "eth/eth.hpp"
+#include "eth/read_file.hpp"
 
 namespace chainward::eth {
 namespace {
@@ -366,6 +367,16 @@ bool has_key(object o, const char* k) {
     return o[k].get(e) == simdjson::SUCCESS;
 }
 
+/// What a response's result array holds, told by its first element.
+enum class ArrayKind { Receipts, ParityTraces, CallTraces, Blocks, Unknown };
+ArrayKind array_kind(object first) {
+    if (has_key(first, "cumulativeGasUsed")) return ArrayKind::Receipts;
+    if (has_key(first, "action") && has_key(first, "traceAddress")) return ArrayKind::ParityTraces;
+    if (has_key(first, "result") || (has_key(first, "type") && has_key(first, "from"))) return ArrayKind::CallTraces;
+    if (has_key(first, "transactions") && has_key(first, "number")) return ArrayKind::Blocks;
+    return ArrayKind::Unknown;
+}
+
 void dispatch_result(element r, const SourceRef& src, const Path& at, ResponseSink& sink) {
     if (r.is_null()) fail(src, at, "null result (the node had no data for this request)");
     object o;
@@ -382,32 +393,38 @@ void dispatch_result(element r, const SourceRef& src, const Path& at, ResponseSi
     if (a.size() == 0) return;  // an empty block's receipts or traces
     object first;
     if ((*a.begin()).get(first) != simdjson::SUCCESS) fail(src, path(at, std::size_t{0}), "expected an object");
-    if (has_key(first, "cumulativeGasUsed")) {
-        std::vector<ReceiptData> rs;
-        std::size_t i = 0;
-        for (element e : a) {
-            Path eat = path(at, i++);
-            rs.push_back(parse_receipt(as_object(e, src, eat), src, eat));
+    switch (array_kind(first)) {
+        case ArrayKind::Receipts: {
+            std::vector<ReceiptData> rs;
+            std::size_t i = 0;
+            for (element e : a) {
+                Path eat = path(at, i++);
+                rs.push_back(parse_receipt(as_object(e, src, eat), src, eat));
+            }
+            return sink.on_receipts(std::move(rs), src);
         }
-        return sink.on_receipts(std::move(rs), src);
-    }
-    if (has_key(first, "action") && has_key(first, "traceAddress"))
-        return sink.on_parity_traces(parse_parity_traces(a, src, at), src);
-    if (has_key(first, "result") || (has_key(first, "type") && has_key(first, "from")))
-        return sink.on_call_traces(parse_call_traces(a, src, at), src);
-    if (has_key(first, "transactions") && has_key(first, "number")) {
-        std::size_t i = 0;
-        for (element e : a) {
-            Path eat = path(at, i++);
-            sink.on_block(parse_block(as_object(e, src, eat), src, eat), src);
+        case ArrayKind::ParityTraces: return sink.on_parity_traces(parse_parity_traces(a, src, at), src);
+        case ArrayKind::CallTraces: return sink.on_call_traces(parse_call_traces(a, src, at), src);
+        case ArrayKind::Blocks: {
+            std::size_t i = 0;
+            for (element e : a) {
+                Path eat = path(at, i++);
+                sink.on_block(parse_block(as_object(e, src, eat), src, eat), src);
+            }
+            return;
         }
-        return;
+        case ArrayKind::Unknown: break;
     }
     fail(src, path(at, std::size_t{0}), "unknown kind of document: expected receipts, block traces or blocks");
 }
 
 /// A JSON-RPC response (some tools save only {"result": …}); no result object has these keys.
 bool is_envelope(object o) { return has_key(o, "jsonrpc") || has_key(o, "result") || (has_key(o, "id") && has_key(o, "error")); }
+/// A batch response: its elements carry "jsonrpc"/"id" (callTracer elements {txHash, result} do not).
+bool is_batch(array a) {
+    object first;
+    return a.size() > 0 && (*a.begin()).get(first) == simdjson::SUCCESS && (has_key(first, "jsonrpc") || has_key(first, "id"));
+}
 
 void dispatch_document(element doc, const SourceRef& src, ResponseSink& sink) {
     object o;
@@ -425,17 +442,13 @@ void dispatch_document(element doc, const SourceRef& src, ResponseSink& sink) {
         dispatch_result(r, src, path(at, "result"), sink);
     };
     if (doc.get(o) == simdjson::SUCCESS && is_envelope(o)) return one(o, kRoot);
-    if (doc.get(a) == simdjson::SUCCESS && a.size() > 0) {
-        object first;
-        // A batch response: its elements carry "jsonrpc"/"id" (callTracer elements {txHash, result} do not).
-        if ((*a.begin()).get(first) == simdjson::SUCCESS && (has_key(first, "jsonrpc") || has_key(first, "id"))) {
-            std::size_t i = 0;
-            for (element e : a) {
-                Path at = path(kRoot, i++);
-                one(as_object(e, src, at), at);
-            }
-            return;
+    if (doc.get(a) == simdjson::SUCCESS && is_batch(a)) {
+        std::size_t i = 0;
+        for (element e : a) {
+            Path at = path(kRoot, i++);
+            one(as_object(e, src, at), at);
         }
+        return;
     }
     dispatch_result(doc, src, kRoot, sink);
 }
@@ -451,8 +464,10 @@ std::string SourceRef::where() const {
 }
 
 namespace {
-/// Parses `len` bytes at `data`, which must be followed by SIMDJSON_PADDING readable bytes.
-void parse_padded(const char* data, std::size_t len, const std::string& file_name, ResponseSink& sink) {
+/// Calls on_doc(element, record number) for each document of the `len` bytes at `data`, which
+/// must be followed by SIMDJSON_PADDING readable bytes.
+template <class F>
+void for_each_document(const char* data, std::size_t len, const std::string& file_name, F&& on_doc) {
     std::string_view json(data, len);
     // A file holds one document (pretty-printed or not) or many (JSON lines): a document stream
     // covers both. One parser per thread, reused, so its buffers are allocated once; its batch
@@ -476,11 +491,10 @@ void parse_padded(const char* data, std::size_t len, const std::string& file_nam
                 break;
             }
             ++n;
-            SourceRef src{file_name, n};
             if (err)
                 throw InputError(file_name + ": line " + std::to_string(line_of(json, offset + it.current_index())) +
                                  ": malformed JSON: " + simdjson::error_message(err));
-            dispatch_document(doc, src, sink);
+            on_doc(doc, n);
         }
         if (restarted) continue;
         if (stream.truncated_bytes() > 0)
@@ -491,6 +505,43 @@ void parse_padded(const char* data, std::size_t len, const std::string& file_nam
     if (n == 0) throw InputError(file_name + ": no JSON document in file");
 }
 
+void parse_padded(const char* data, std::size_t len, const std::string& file_name, ResponseSink& sink) {
+    for_each_document(data, len, file_name, [&](element doc, std::size_t n) { dispatch_document(doc, SourceRef{file_name, n}, sink); });
+}
+
+/// Adds the trace keys of one result to `out`, classified as dispatch_result does.
+void outline_result(element r, TraceOutline& out) {
+    array a;
+    object first;
+    if (r.get(a) != simdjson::SUCCESS || a.size() == 0 || (*a.begin()).get(first) != simdjson::SUCCESS) return;
+    switch (array_kind(first)) {
+        case ArrayKind::ParityTraces: {
+            element bn;
+            std::uint64_t n = 0;
+            std::string_view s;
+            try {
+                if (first["blockNumber"].get(bn) == simdjson::SUCCESS) {
+                    if (bn.get(n) == simdjson::SUCCESS) return out.blocks.push_back(n);
+                    if (bn.get(s) == simdjson::SUCCESS) return out.blocks.push_back(parse_u64(s));
+                }
+            } catch (const std::invalid_argument&) {
+            }
+            out.unknown = true;
+            return;
+        }
+        case ArrayKind::CallTraces: {
+            std::string_view h;
+            try {
+                if (first["txHash"].get(h) == simdjson::SUCCESS) return out.first_txs.push_back(parse_hash(h));
+            } catch (const std::invalid_argument&) {
+            }
+            out.unknown = true;
+            return;
+        }
+        case ArrayKind::Unknown: out.unknown = true; return;  // its parse will say what it is
+        default: return;
+    }
+}
 }  // namespace
 
 void parse_responses(std::string_view json, const std::string& file_name, ResponseSink& sink) {
@@ -499,22 +550,48 @@ void parse_responses(std::string_view json, const std::string& file_name, Respon
 }
 
 void parse_response_file(const std::filesystem::path& file, ResponseSink& sink) {
-    // One buffer per thread, grown as needed: no fresh pages per file.
     thread_local std::vector<char> buf;
-    std::FILE* f = std::fopen(file.c_str(), "rb");
-    if (!f) throw InputError(file.string() + ": cannot open: " + std::strerror(errno));
-    std::error_code ec;
-    auto size = static_cast<std::size_t>(std::filesystem::file_size(file, ec));
-    if (ec) {
-        std::fclose(f);
-        throw InputError(file.string() + ": cannot read: " + ec.message());
+    std::string_view json = read_padded(file, buf);
+    parse_padded(json.data(), json.size(), file.string(), sink);
+}
+
+void TraceOutline::add(const ParsedCallTraces& t) {
+    if (t.tx_hashes.empty()) return;
+    if (t.tx_hashes[0])
+        first_txs.push_back(*t.tx_hashes[0]);
+    else
+        unknown = true;
+}
+
+void TraceOutline::add(const ParsedParityTraces& t) {
+    if (t.block_number)
+        blocks.push_back(*t.block_number);
+    else if (!t.frames.empty())
+        unknown = true;
+}
+
+TraceOutline outline_traces(const std::filesystem::path& file) {
+    TraceOutline out;
+    try {
+        thread_local std::vector<char> buf;
+        std::string_view json = read_padded(file, buf);
+        for_each_document(json.data(), json.size(), file.string(), [&](element doc, std::size_t) {
+            object o;
+            array a;
+            element r;
+            if (doc.get(o) == simdjson::SUCCESS) {
+                if (is_envelope(o) && o["result"].get(r) == simdjson::SUCCESS) outline_result(r, out);
+            } else if (doc.get(a) == simdjson::SUCCESS && is_batch(a)) {
+                for (element e : a)
+                    if (e.get(o) == simdjson::SUCCESS && o["result"].get(r) == simdjson::SUCCESS) outline_result(r, out);
+            } else {
+                outline_result(doc, out);
+            }
+        });
+    } catch (const InputError&) {
+        out.unknown = true;  // the parse reports the error when the file's turn comes
     }
-    if (buf.size() < size + simdjson::SIMDJSON_PADDING) buf.resize(size + simdjson::SIMDJSON_PADDING);
-    std::size_t got = std::fread(buf.data(), 1, size, f);
-    std::fclose(f);
-    if (got != size) throw InputError(file.string() + ": cannot read: short read");
-    std::memset(buf.data() + size, 0, simdjson::SIMDJSON_PADDING);
-    parse_padded(buf.data(), size, file.string(), sink);
+    return out;
 }
 
 }  // namespace chainward::eth

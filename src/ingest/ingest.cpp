@@ -35,6 +35,72 @@ bool natural_less(const std::string& a, const std::string& b) {
     return a.size() - i < b.size() - j;
 }
 
+namespace {
+
+/// Thrown when a store that began empty meets a block below its first one: the input holds
+/// blocks out of order, and the ingest starts again from the input's lowest block.
+struct LowerBlockAhead {};
+
+/// Knows which blocks the traces in files not yet consumed belong to, so that a block whose
+/// traces are still to come waits for them and any other block goes on at once: from the parse
+/// workers for files they have parsed, else from a look of its own (eth::outline_traces), each
+/// file at most once, and only as far ahead as a question needs.
+class TraceOutlook {
+public:
+    TraceOutlook(const std::vector<fs::path>& files, ParseAhead& pa) : files_(files), pa_(pa), outlines_(files.size()) {}
+
+    void file_started(std::size_t i) {
+        cur_ = i;
+        in_file_ = true;
+        cur_has_traces_ = false;
+    }
+    void saw_traces() { cur_has_traces_ = true; }
+    void file_done(std::size_t i) {
+        in_file_ = false;
+        if (i < looked_) count(outlines_[i], -1);
+        outlines_[i] = {};
+    }
+
+    /// May traces of `b` come in the rest of the input?
+    bool pending(const eth::BlockData& b) {
+        if (in_file_ && cur_has_traces_) return true;  // the rest of this file may hold them
+        looked_ = std::max(looked_, in_file_ ? cur_ : cur_ + 1);
+        for (;;) {
+            if (unknown_ || by_block_.count(b.number) || by_tx_.count(b.txs[0].hash)) return true;
+            if (looked_ == files_.size()) return false;
+            std::optional<eth::TraceOutline> o = pa_.take_outline(looked_);
+            outlines_[looked_] = o ? std::move(*o) : eth::outline_traces(files_[looked_]);
+            count(outlines_[looked_++], +1);
+        }
+    }
+
+private:
+    void count(const eth::TraceOutline& o, int d) {
+        unknown_ += o.unknown ? d : 0;
+        for (auto n : o.blocks)
+            if ((by_block_[n] += d) == 0) by_block_.erase(n);
+        for (const auto& h : o.first_txs)
+            if ((by_tx_[h] += d) == 0) by_tx_.erase(h);
+    }
+
+    const std::vector<fs::path>& files_;
+    ParseAhead& pa_;
+    std::vector<eth::TraceOutline> outlines_;  ///< of files looked at and not yet consumed
+    std::size_t cur_ = 0, looked_ = 0;         ///< files [.., looked_) are counted below
+    bool in_file_ = false, cur_has_traces_ = false;
+    std::ptrdiff_t unknown_ = 0;
+    std::unordered_map<std::uint64_t, std::ptrdiff_t> by_block_;
+    std::unordered_map<Hash32, std::ptrdiff_t> by_tx_;
+};
+
+bool holds_traces(const ParsedChunk& c) {
+    for (const auto& [ev, src] : c.events)
+        if (std::holds_alternative<eth::ParsedCallTraces>(ev) || std::holds_alternative<eth::ParsedParityTraces>(ev)) return true;
+    return false;
+}
+
+}  // namespace
+
 Ingestor::Ingestor(store::TransferStore& store, IngestOptions opt, ProgressFn progress)
     : store_(store), opt_(std::move(opt)), progress_(std::move(progress)) {
     if (auto last = store_.last_block()) {
@@ -90,19 +156,62 @@ void Ingestor::ingest_paths(const std::vector<fs::path>& paths) {
         }
     }
     for (const auto& f : files) bytes_total_ += fs::file_size(f);
+    may_restart_ = !next_;
+    const IngestReport report_before = report_;
+    const bool genesis_before = genesis_pending_;
+    try {
+        ingest_files(files);
+    } catch (const LowerBlockAhead&) {
+        // Blocks came out of order into an empty store: undo this ingest and start again at the
+        // input's lowest block (found with one more pass over the files).
+        store_.discard_staged();
+        staged_.clear();
+        if (auto first = store_.stats().first_block; first && *first > 0) store_.rollback_to(*first - 1);
+        std::optional<std::uint64_t> lowest;
+        {
+            ParseAhead pass(files);
+            for (std::size_t i = 0; i < files.size(); ++i)
+                for (bool last = false; !last;) {
+                    ParsedChunk chunk = pass.next();
+                    last = chunk.last;
+                    for (const auto& [ev, src] : chunk.events)
+                        if (const auto* b = std::get_if<eth::BlockData>(&ev)) lowest = std::min(lowest.value_or(b->number), b->number);
+                    if (chunk.error) std::rethrow_exception(chunk.error);
+                }
+        }
+        assembler_ = eth::BlockAssembler{};
+        report_ = report_before;
+        genesis_pending_ = genesis_before;
+        next_ = lowest;
+        prev_hash_.reset();
+        may_restart_ = false;
+        ingest_files(files);
+    }
+}
+
+void Ingestor::ingest_files(const std::vector<fs::path>& files) {
     ParseAhead parser(files);
-    for (const auto& f : files) {
+    TraceOutlook outlook(files, parser);
+    traces_pending_ = [&](const eth::BlockData& b) { return outlook.pending(b); };
+    struct Unset {  // the outlook lives only as long as this call, however it ends
+        eth::BlockAssembler::TracesPending& f;
+        ~Unset() { f = {}; }
+    } unset{traces_pending_};
+    for (std::size_t i = 0; i < files.size(); ++i) {
+        outlook.file_started(i);
         for (bool last = false; !last;) {
             ParsedChunk chunk = parser.next();
             last = chunk.last;
+            if (holds_traces(chunk)) outlook.saw_traces();
             chunk.replay(assembler_);
-            if (!last) flush(false);
+            if (last) outlook.file_done(i);
+            flush(false);
         }
         report_.files++;
-        report_.bytes_read += fs::file_size(f);
-        flush(false);
+        report_.bytes_read += fs::file_size(files[i]);
         if (progress_) progress_(report_, bytes_total_);
     }
+    traces_pending_ = {};  // at the end of the input nothing is still to come
     flush(true);
 }
 
@@ -112,7 +221,7 @@ void Ingestor::ingest_response(std::string_view json, const std::string& source_
 }
 
 void Ingestor::flush(bool end_of_input) {
-    for (auto& b : assembler_.take_ready(end_of_input, next_)) accept(std::move(b));
+    for (auto& b : assembler_.take_ready(end_of_input, next_, traces_pending_)) accept(std::move(b));
     if (end_of_input) {
         if (auto p = assembler_.first_pending()) {
             commit();  // what precedes the gap is whole and valid: keep it
@@ -168,6 +277,7 @@ void Ingestor::accept(eth::BlockData&& b) {
                     known = true;
                 }
         }
+        if (!known && may_restart_) throw LowerBlockAhead{};
         if (!known)
             throw InputError(fmt::format("{}: block {} comes before the first stored block {}: a store only grows "
                                          "forward (ingest into a new store to start earlier)",

@@ -52,6 +52,7 @@ public:
     const IngestReport& report() const { return report_; }
 
 private:
+    void ingest_files(const std::vector<std::filesystem::path>& files);
     void accept(eth::BlockData&& b);
     void commit();
     void apply_genesis_if_needed(std::optional<eth::BlockData*> block0, std::uint64_t at);
@@ -60,6 +61,10 @@ private:
     IngestOptions opt_;
     ProgressFn progress_;
     eth::BlockAssembler assembler_;
+    eth::BlockAssembler::TracesPending traces_pending_;  ///< set while files are read
+    /// The store was empty when this ingest began: a block below the first one stored restarts
+    /// the ingest from the input's lowest block (files may hold blocks in any order).
+    bool may_restart_ = false;
     std::vector<std::pair<std::uint64_t, Hash32>> staged_;  ///< blocks staged in the store, not yet committed
     std::optional<std::uint64_t> next_;      ///< number expected next (stored or batched)
     std::optional<Hash32> prev_hash_;        ///< hash of block next_-1

@@ -10,6 +10,7 @@
 #include <exception>
 #include <filesystem>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <variant>
 #include <vector>
@@ -52,7 +53,7 @@ struct ParsedChunk : eth::ResponseSink {
 class ParseAhead {
 public:
     explicit ParseAhead(std::vector<std::filesystem::path> files, unsigned workers = default_workers())
-        : files_(std::move(files)), slots_(std::max(1u, workers)) {
+        : files_(std::move(files)), outlines_(files_.size()), slots_(std::max(1u, workers)) {
         for (unsigned k = 0; k < slots_.size(); ++k) threads_.emplace_back([this, k] { run(k); });
     }
     ~ParseAhead() {
@@ -70,9 +71,17 @@ public:
         cv_.wait(lk, [&] { return !slot.empty(); });
         ParsedChunk c = std::move(slot.front());
         slot.pop_front();
-        if (c.last) ++file_;
+        if (c.last) outlines_[file_++].reset();  // consumed: nobody needs it any more
         cv_.notify_all();
         return c;
+    }
+    /// The trace outline of file i if a worker has parsed all of it (and nobody took it yet):
+    /// workers run ahead of the consumer, so the files just ahead are usually known for free.
+    std::optional<eth::TraceOutline> take_outline(std::size_t i) {
+        std::lock_guard lk(m_);
+        std::optional<eth::TraceOutline> o = std::move(outlines_[i]);
+        outlines_[i].reset();
+        return o;
     }
     /// One parser per core, at most 4: parsing scales with cores until memory bandwidth.
     static unsigned default_workers() { return std::clamp(std::thread::hardware_concurrency(), 1u, 4u); }
@@ -87,6 +96,7 @@ private:
         ParseAhead& pa;
         unsigned k;
         ParsedChunk cur;
+        eth::TraceOutline outline;
         Chunker(ParseAhead& p, unsigned w) : pa(p), k(w) {}
         void maybe_push() {
             if (cur.events.size() < kChunkEvents) return;
@@ -95,8 +105,12 @@ private:
         }
         void on_block(eth::BlockData&& b, const eth::SourceRef& s) override { cur.on_block(std::move(b), s), maybe_push(); }
         void on_receipts(std::vector<eth::ReceiptData>&& r, const eth::SourceRef& s) override { cur.on_receipts(std::move(r), s), maybe_push(); }
-        void on_call_traces(eth::ParsedCallTraces&& t, const eth::SourceRef& s) override { cur.on_call_traces(std::move(t), s), maybe_push(); }
+        void on_call_traces(eth::ParsedCallTraces&& t, const eth::SourceRef& s) override {
+            outline.add(t);
+            cur.on_call_traces(std::move(t), s), maybe_push();
+        }
         void on_parity_traces(eth::ParsedParityTraces&& t, const eth::SourceRef& s) override {
+            outline.add(t);
             cur.on_parity_traces(std::move(t), s), maybe_push();
         }
     };
@@ -115,6 +129,8 @@ private:
             Chunker chunker(*this, k);
             try {
                 eth::parse_response_file(files_[i], chunker);
+                std::lock_guard lk(m_);
+                if (file_ <= i) outlines_[i] = std::move(chunker.outline);
             } catch (const Stop&) {
                 return;
             } catch (...) {
@@ -126,6 +142,7 @@ private:
     }
 
     std::vector<std::filesystem::path> files_;
+    std::vector<std::optional<eth::TraceOutline>> outlines_;  ///< by file, until consumed
     std::mutex m_;
     std::condition_variable cv_;
     std::vector<std::deque<ParsedChunk>> slots_;

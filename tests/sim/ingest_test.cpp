@@ -84,11 +84,12 @@ std::map<Key, std::string> store_balances(const fs::path& store_dir) {
 }
 
 /// Runs the preset in one format, recording the simulator's final holdings.
-std::map<Key, std::string> simulate_into(const fs::path& dir, Format f, std::uint64_t seed) {
+std::map<Key, std::string> simulate_into(const fs::path& dir, Format f, std::uint64_t seed, Layout layout = Layout::Lines) {
     std::map<Key, std::string> held;
     Options o;
     o.out_dir = dir.string();
     o.format = f;
+    o.layout = layout;
     o.on_holding = [&](const Address& holder, const AssetKey& asset, u128 amount) {
         if (amount > 0) held[{holder.hex(), asset_text(asset)}] = dec(amount);
     };
@@ -121,6 +122,21 @@ TEST(SimulateIngest, EveryBalanceEqualsTheSimulatorsAndBothFormatsGiveTheSameSto
         EXPECT_EQ(differ, 0u) << dir;
         EXPECT_EQ(got.size(), held.size());
     }
+}
+
+TEST(SimulateIngest, OneResponsePerFileGivesTheSameStoreAsJsonLines) {
+    auto lines = tmp("layout-lines"), per = tmp("layout-per-response");
+    const auto held = simulate_into(lines, Format::Rpc, 7);
+    EXPECT_TRUE(simulate_into(per, Format::Rpc, 7, Layout::PerResponse) == held);
+    // block-000001.block.json, .receipts.json, .traces.json, ... as a curl loop writes them
+    std::size_t files = 0;
+    for (const auto& e : fs::directory_iterator(per / "chain")) files += e.path().extension() == ".json";
+    EXPECT_EQ(files, 3 * 240u);
+    EXPECT_TRUE(fs::is_regular_file(per / "chain" / "block-000001.traces.json"));
+    ingest(lines, (lines / "chain").string());
+    ingest(per, (per / "chain").string());
+    EXPECT_EQ(content_hash(lines), content_hash(per));
+    EXPECT_EQ(slurp(per / "ingest.log").find("no traces"), std::string::npos) << slurp(per / "ingest.log");
 }
 
 TEST(SimulateIngest, EtlTablesHaveTheFixturesHeadersAndPartitions) {

@@ -1,6 +1,7 @@
 // BlockData -> transfers. The rules (and why) are written down in docs/ingest.md.
 #include <simdjson.h>
 
+#include <algorithm>
 #include <functional>
 
 #include "eth/eth.hpp"
@@ -85,6 +86,8 @@ private:
     void one_tx(const TxData& tx) {
         seq_ = 0;
         current_tx_ = tx.index;
+        tx_start_ = out_.size();
+        claimed_.clear();
         const ReceiptData& r = *b_.receipts[tx.index];
         const AssetKey native{};
         if (succeeded(tx, r)) {
@@ -213,9 +216,7 @@ private:
             std::string_view memo(reinterpret_cast<const char*>(log.data.data()) + static_cast<std::size_t>(off) + 32,
                                   static_cast<std::size_t>(len));
             notes_->push_back({tx.index, exit_note("thorchain", memo)});
-        } else if ((t0 == t.deposit || t0 == t.withdrawal) && log.topics.size() == 2 && log.data.size() == 32 &&
-                   std::find(opt_.wrapped_native.begin(), opt_.wrapped_native.end(), log.address) !=
-                       opt_.wrapped_native.end()) {
+        } else if ((t0 == t.deposit || t0 == t.withdrawal) && log.topics.size() == 2 && log.data.size() == 32) {
             Address who;
             try {
                 who = address_from_word(log.topics[1].b);
@@ -224,11 +225,34 @@ private:
             }
             AssetKey wrapped{AssetType::Erc20, log.address, 0};
             U256 wad = u256_from_be(word(log.data, 0));
+            // A listed wrapper (built-in table, --weth) is trusted; any other contract's event
+            // counts only with the native coin moving to it (Deposit) or from it (Withdrawal).
+            const bool listed = std::find(opt_.wrapped_native.begin(), opt_.wrapped_native.end(), log.address) !=
+                                opt_.wrapped_native.end();
+            if (!listed && !(t0 == t.deposit ? take_native(who, log.address, wad) : take_native(log.address, who, wad)))
+                return;
             if (t0 == t.deposit)
                 add(tx.index, tx.hash, TransferKind::Wrap, log.log_index, std::nullopt, who, wrapped, wad);
             else
                 add(tx.index, tx.hash, TransferKind::Unwrap, log.log_index, who, std::nullopt, wrapped, wad);
         }
+    }
+
+    /// Finds a native transfer of this transaction, outside any reverted frame, of exactly
+    /// `amount` from `from` to `to` that no earlier event claimed, and claims it. The
+    /// transaction's transfers so far are its own value and its inner frames: logs come after.
+    bool take_native(const Address& from, const Address& to, const U256& amount) {
+        if (amount == 0) return false;
+        for (std::size_t i = tx_start_; i < out_.size(); ++i) {
+            const Transfer& x = out_[i];
+            bool native_move = x.asset.type == AssetType::Native && x.kind != TransferKind::Fee && x.kind != TransferKind::Burn;
+            if (native_move && x.from == from && x.to == to && x.amount == amount &&
+                std::find(claimed_.begin(), claimed_.end(), i) == claimed_.end()) {
+                claimed_.push_back(i);
+                return true;
+            }
+        }
+        return false;
     }
 
     void fee(const TxData& tx, const ReceiptData& r) {
@@ -270,6 +294,8 @@ private:
     std::vector<Transfer> out_;
     std::uint32_t seq_ = 0;
     std::uint32_t current_tx_ = 0;
+    std::size_t tx_start_ = 0;           ///< first transfer of the current transaction in out_
+    std::vector<std::size_t> claimed_;  ///< its native transfers matched to wrap events
 };
 
 }  // namespace

@@ -244,6 +244,27 @@ async function runScenario(url, outFile) {
   await send(K, { type: 4, to: K.address, value: 0n, authorizationList: [auth] }, { label: "7702 authorize" });
   await send(A, { to: K.address, data: fwd.interface.encodeFunctionData("forward", [PLAIN.G]), value: 444n }, { label: "7702 forward" });
 
+  // A wrapped native coin at a test-chain address (not mainnet's WETH9): ingest must recognise it
+  // by what it does, without --weth. Deposits paid by the transaction and by an inner call,
+  // withdrawals paid back by an inner call, transfers.
+  const wnat = await deploy(A, "WrappedNative");
+  await call(A, wnat, "deposit", [], { value: 3n * ETH + 7n });
+  await send(B, { to: wnat.target, value: ETH + 5n, gasLimit: 200_000n }, { label: "wrap by plain transfer" });
+  await call(A, wnat, "transfer", [C.address, ETH + 1n]);
+  await call(A, wnat, "withdraw", [ETH / 2n + 3n]);
+  const wrouter = await deploy(C, "WrapRouter");
+  await call(C, wrouter, "wrapFor", [wnat.target, D.address], { value: 2n * ETH + 9n });
+  await call(D, wnat, "transfer", [wrouter.target, ETH + 2n]);
+  await call(D, wrouter, "unwrapTo", [wnat.target, PLAIN.G, ETH + 2n]);
+  // A deposit inside a frame that reverts: nothing is minted.
+  await call(F, wrouter, "tryWrap", [wnat.target], { value: ETH / 5n });
+  // Decoys: the Deposit and Withdrawal topics without the value, and value sent to the decoy in
+  // a reverted frame before it claims a Deposit of exactly that amount.
+  const decoy = await deploy(E, "DecoyWrapper");
+  await call(E, decoy, "fake", [E.address, 5n * ETH]);
+  const trickster = await deploy(E, "Trickster");
+  await call(E, trickster, "run", [decoy.target], { value: ETH / 3n });
+
   // Several transactions in one block, including a failure: fees must come from each receipt's
   // own gasUsed, not the cumulative one.
   await rpc(url, "evm_setAutomine", [false]);
@@ -267,15 +288,31 @@ async function runScenario(url, outFile) {
     for (const t of traces) for (const side of ["pre", "post"]) for (const a of Object.keys(t.result[side] || {})) touch(a);
   }
   // Token holders: every address in the token's Transfer logs.
-  const logs = await provider.getLogs({ address: token.target, topics: [ethers.id("Transfer(address,address,uint256)")], fromBlock: 0, toBlock: head });
-  const holders = new Set();
-  for (const l of logs) for (const t of l.topics.slice(1)) holders.add(ethers.getAddress(ethers.dataSlice(t, 12)));
+  const holdersOf = async (address, events) => {
+    const set = new Set();
+    for (const ev of events) {
+      const logs = await provider.getLogs({ address, topics: [ethers.id(ev)], fromBlock: 0, toBlock: head });
+      for (const l of logs) for (const t of l.topics.slice(1)) set.add(ethers.getAddress(ethers.dataSlice(t, 12)));
+    }
+    return [...set].sort();
+  };
+  const holders = new Set(await holdersOf(token.target, ["Transfer(address,address,uint256)"]));
+  // Wrapped-coin holders: every address in its Deposit, Withdrawal and Transfer events; the
+  // decoy's "holders" must all have nothing.
+  const wrapEvents = ["Deposit(address,uint256)", "Withdrawal(address,uint256)", "Transfer(address,address,uint256)"];
+  const wnatHolders = await holdersOf(wnat.target, wrapEvents);
+  const decoyHolders = await holdersOf(decoy.target, wrapEvents);
+  if (wnatHolders.length < 4 || decoyHolders.length < 2) fail(`too few wrapped-coin holders: ${wnatHolders} / ${decoyHolders}`);
 
   const summary = {
     head,
     coinbase: COINBASE,
     accounts: [...touched].sort(),
-    tokens: [{ address: token.target, holders: [...holders].sort() }],
+    tokens: [
+      { address: token.target, holders: [...holders].sort() },
+      { address: wnat.target, holders: wnatHolders },
+      { address: decoy.target, holders: decoyHolders },
+    ],
     // Gains only through internal calls: a store without traces must miss them.
     internal_only: [F.address, PLAIN.I],
     failed_txs: expectFailed,

@@ -165,3 +165,106 @@ contract Factory {
 
     receive() external payable {}
 }
+
+/// A wrapped native coin as WETH9 works (deposit mints, withdraw pays back, Deposit and
+/// Withdrawal events), deployed at whatever address the test chain gives it.
+contract WrappedNative {
+    event Approval(address indexed src, address indexed guy, uint256 wad);
+    event Transfer(address indexed src, address indexed dst, uint256 wad);
+    event Deposit(address indexed dst, uint256 wad);
+    event Withdrawal(address indexed src, uint256 wad);
+
+    mapping(address => uint256) public balanceOf;
+    mapping(address => mapping(address => uint256)) public allowance;
+
+    receive() external payable { deposit(); }
+
+    function deposit() public payable {
+        balanceOf[msg.sender] += msg.value;
+        emit Deposit(msg.sender, msg.value);
+    }
+
+    function withdraw(uint256 wad) external {
+        require(balanceOf[msg.sender] >= wad);
+        balanceOf[msg.sender] -= wad;
+        payable(msg.sender).transfer(wad);
+        emit Withdrawal(msg.sender, wad);
+    }
+
+    function totalSupply() external view returns (uint256) { return address(this).balance; }
+
+    function approve(address guy, uint256 wad) external returns (bool) {
+        allowance[msg.sender][guy] = wad;
+        emit Approval(msg.sender, guy, wad);
+        return true;
+    }
+
+    function transfer(address dst, uint256 wad) external returns (bool) { return transferFrom(msg.sender, dst, wad); }
+
+    function transferFrom(address src, address dst, uint256 wad) public returns (bool) {
+        require(balanceOf[src] >= wad);
+        if (src != msg.sender && allowance[src][msg.sender] != type(uint256).max) {
+            require(allowance[src][msg.sender] >= wad);
+            allowance[src][msg.sender] -= wad;
+        }
+        balanceOf[src] -= wad;
+        balanceOf[dst] += wad;
+        emit Transfer(src, dst, wad);
+        return true;
+    }
+}
+
+/// Wraps and unwraps through inner calls, as a DEX router does; and a wrap inside a frame that
+/// reverts (caught), which mints nothing.
+contract WrapRouter {
+    receive() external payable {}
+
+    function wrapFor(WrappedNative w, address to) external payable {
+        w.deposit{value: msg.value}();
+        w.transfer(to, msg.value);
+    }
+
+    function unwrapTo(WrappedNative w, address payable to, uint256 wad) external {
+        w.withdraw(wad);
+        (bool ok, ) = to.call{value: wad}("");
+        require(ok);
+    }
+
+    function wrapThenRevert(WrappedNative w) external payable {
+        w.deposit{value: msg.value}();
+        revert("undone");
+    }
+
+    function tryWrap(WrappedNative w) external payable {
+        try this.wrapThenRevert{value: msg.value}(w) {} catch {}
+    }
+}
+
+/// Emits WETH9's Deposit and Withdrawal topics without being a wrapped coin: no value moves with
+/// `fake`, and the value `takeAndRevert` receives goes back when its frame reverts. It answers
+/// balanceOf with 0 for everyone, which is what chainward must show.
+contract DecoyWrapper {
+    event Deposit(address indexed dst, uint256 wad);
+    event Withdrawal(address indexed src, uint256 wad);
+
+    function balanceOf(address) external pure returns (uint256) { return 0; }
+    function totalSupply() external pure returns (uint256) { return 0; }
+
+    function fake(address who, uint256 wad) external {
+        emit Deposit(who, wad);
+        emit Withdrawal(who, wad);
+    }
+
+    function takeAndRevert() external payable { revert("no"); }
+
+    function claim(address who, uint256 wad) external { emit Deposit(who, wad); }
+}
+
+/// Sends a DecoyWrapper exactly `msg.value` in a frame that reverts, then has it claim a
+/// Deposit of that amount in one that does not: the value never arrived.
+contract Trickster {
+    function run(DecoyWrapper d) external payable {
+        try d.takeAndRevert{value: msg.value}() {} catch {}
+        d.claim(address(this), msg.value);
+    }
+}

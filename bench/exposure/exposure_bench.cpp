@@ -2,8 +2,8 @@
 // time to apply a new label, save sizes, and in-process screen lookups (p50/p99).
 //
 // usage: exposure_bench DATA_DIR LABELS.csv [--extra N] [--tail BLOCKS] [--lookups N] [--out DIR]
-//   The labels file's labels plus N synthetic ones (every k-th stored address, categories mixed as
-//   a real label set is: mostly exchange deposit addresses, some scams, phishing, sanctioned) are
+//   The labels file's labels (the simulator's: mostly exchange deposit addresses) plus N synthetic
+//   illicit ones (every k-th stored address: scam, phishing, sanctioned; each traced forward) are
 //   applied to the chain up to its last BLOCKS blocks; then those blocks are applied one at a time
 //   (each timed), the state is saved into --out (default DATA_DIR/exposure-bench) and screened.
 #include <fmt/format.h>
@@ -36,7 +36,7 @@ int main(int argc, char** argv) {
         return 2;
     }
     std::string data = argv[1], labels = argv[2], out = data + "/exposure-bench";
-    std::uint64_t extra = 200'000, tail = 200, lookups = 1'000'000;
+    std::uint64_t extra = 1000, tail = 200, lookups = 1'000'000;
     for (int i = 3; i + 1 < argc; i += 2) {
         std::string k = argv[i];
         if (k == "--extra") extra = std::strtoull(argv[i + 1], nullptr, 10);
@@ -60,7 +60,7 @@ int main(int argc, char** argv) {
     const std::uint64_t step = std::max<std::uint64_t>(1, n / std::max<std::uint64_t>(extra, 1));
     std::uint64_t made = 0;
     for (std::uint64_t id = 1; id <= n && made < extra; id += step, ++made) {
-        const char* cat = made % 100 == 0 ? "scam" : made % 100 == 1 ? "phishing" : made % 1000 == 2 ? "sanctioned" : "exchange_deposit";
+        const char* cat = made % 3 == 0 ? "scam" : made % 3 == 1 ? "phishing" : "sanctioned";
         facts.push_back(risk::LabelFact{st->address(static_cast<store::AddressId>(id)), cat, fmt::format("synthetic {}", made % 5000), "bench", 0,
                                         risk::kOpenEnd});
     }

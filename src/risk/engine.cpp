@@ -344,6 +344,13 @@ struct Engine::Impl {
         if (c.live && c.src != store::kNoAddress) s.by_src[c.src].push_back(id);
     }
 
+    /// Traced forward: a risky category on an address that is not a converter.
+    bool indirect_of(AddressId src, const std::set<std::string>& cats) const {
+        auto r = s.roles.find(src);
+        return (r == s.roles.end() || r->second != Role::Converter) &&
+               std::any_of(cats.begin(), cats.end(), [](const std::string& x) { return risky_category(x); });
+    }
+
     /// Sources for the facts not yet among the live colours; returns the first new id.
     std::uint32_t sync_colours() {
         std::map<ColourKey, std::set<std::string>> want;
@@ -355,7 +362,7 @@ struct Engine::Impl {
             Colour& c = s.colours[i];
             if (!c.live) continue;
             auto it = want.find({c.address, c.from, c.to});
-            if (it == want.end()) {
+            if (it == want.end() || indirect_of(c.src, it->second) != c.indirect) {  // gone, or now traced differently: again
                 c.live = false;
                 dead[i] = true;
                 ++st.colours_removed;
@@ -373,8 +380,7 @@ struct Engine::Impl {
             c.to = std::get<2>(k);
             if (auto id = chain.graph->find_address(c.address)) c.src = *id;
             for (const auto& cat : cats) c.cats.push_back(category_id(s, cat));
-            auto r = s.roles.find(c.src);
-            c.indirect = r == s.roles.end() || r->second != Role::Converter;
+            c.indirect = indirect_of(c.src, cats);
             s.colours.push_back(std::move(c));
             ++st.colours_added;
         }

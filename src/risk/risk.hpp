@@ -54,6 +54,14 @@ std::vector<LabelFact> facts_from_labelset(const label::LabelSet& labels, const 
 std::vector<LabelFact> facts_from_records(const std::vector<label::Record>& records, const store::TransferStore& st,
                                           const std::string& chain = "eth", bool* pending = nullptr);
 
+/// Risky categories: illicit ones (sanctioned, stolen_funds, hacker, heist_attacker, ransomware,
+/// darknet, terrorist_financing, scam, phishing) and mixer, gambling. Their value is traced
+/// indirectly and raises the risk level; other categories (exchanges, bridges, DEXes, …) give
+/// direct exposure only (docs/exposure.md says why).
+bool risky_category(std::string_view category);
+/// Illicit categories (a subset of the risky ones).
+bool illicit_category(std::string_view category);
+
 /// What the exposure engine reads: the graph (adjacency, hashes, addresses) and a chain-ordered
 /// scan of every transfer from a global id on.
 struct Chain {

@@ -104,6 +104,7 @@ absl::flat_hash_map<AggKey, Agg> aggregate(const State& s, std::optional<Address
         for (const CPot& p : v) {
             if (p.recv == 0) continue;
             for (std::uint32_t cat : s.colours[p.colour].cats) {
+                if (!risky_category(s.categories[cat])) continue;  // direct exposure only
                 Agg& a = out[AggKey{key_addr(key), cat, static_cast<std::uint8_t>(Direction::Received), static_cast<std::uint8_t>(Kind::Indirect),
                                     key_asset(key)}];
                 a.amount += p.recv;

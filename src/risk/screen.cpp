@@ -12,18 +12,14 @@ namespace chainward::risk {
 namespace {
 
 /// Categories whose value is illicit: exposure to them is what screening is for.
-bool illicit(std::string_view c) {
-    static const std::set<std::string_view> k = {"sanctioned", "stolen_funds", "hacker", "heist_attacker", "ransomware",
-                                                 "darknet",    "scam",         "phishing", "terrorist_financing"};
-    return k.contains(c);
-}
+bool illicit(std::string_view c) { return illicit_category(c); }
 /// The address itself being one of these is severe.
 bool severe_label(std::string_view c) {
     static const std::set<std::string_view> k = {"sanctioned", "stolen_funds", "hacker", "heist_attacker", "ransomware", "darknet",
                                                  "terrorist_financing"};
     return k.contains(c);
 }
-bool risky(std::string_view c) { return illicit(c) || c == "mixer" || c == "gambling"; }
+bool risky(std::string_view c) { return risky_category(c); }
 
 std::string json_escape(std::string_view s) {
     std::string o;
@@ -41,6 +37,13 @@ std::string json_escape(std::string_view s) {
 std::string pct(double x) { return fmt::format("{:.2f}%", 100 * x); }
 
 }  // namespace
+
+bool illicit_category(std::string_view c) {
+    static const std::set<std::string_view> k = {"sanctioned", "stolen_funds", "hacker", "heist_attacker", "ransomware",
+                                                 "darknet",    "scam",         "phishing", "terrorist_financing"};
+    return k.contains(c);
+}
+bool risky_category(std::string_view c) { return illicit_category(c) || c == "mixer" || c == "gambling"; }
 
 const char* direction_name(Direction d) { return d == Direction::Received ? "received" : "sent"; }
 const char* kind_name(Kind k) { return k == Kind::Direct ? "direct" : "indirect"; }

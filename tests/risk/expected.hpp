@@ -47,10 +47,17 @@ inline Expected expected_exposure(const std::vector<TransferRef>& all, const std
         }
         auto r = roles.find(*src);
         if (o.source_transfers.empty() || (r != roles.end() && r->second == trace::Role::Converter)) continue;
+        // indirect exposure for the risky categories of docs/exposure.md only
+        static const std::set<std::string> risky = {"sanctioned", "stolen_funds", "hacker", "heist_attacker", "ransomware", "darknet",
+                                                    "terrorist_financing", "scam", "phishing", "mixer", "gambling"};
+        std::set<std::string> traced;
+        for (const auto& c : cats)
+            if (risky.contains(c)) traced.insert(c);
+        if (traced.empty()) continue;
         auto ref = trace::testing::reference_trace(all, o);
         for (const auto& [pot, amount] : ref.received)
             if (pot.first != 0)
-                for (const auto& c : cats) out[{pot.first, c, 0, 1, pot.second}] += amount;
+                for (const auto& c : traced) out[{pot.first, c, 0, 1, pot.second}] += amount;
     }
     std::erase_if(out, [](const auto& kv) { return kv.second == 0; });
     return out;

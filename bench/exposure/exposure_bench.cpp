@@ -32,17 +32,19 @@ static double pct(std::vector<double> v, double p) {
 
 int main(int argc, char** argv) {
     if (argc < 3) {
-        std::fprintf(stderr, "usage: exposure_bench DATA_DIR LABELS.csv [--extra N] [--tail BLOCKS] [--lookups N] [--out DIR]\n");
+        std::fprintf(stderr, "usage: exposure_bench DATA_DIR LABELS.csv [--extra N] [--tail BLOCKS] [--lookups N] [--out DIR] [--save no]\n");
         return 2;
     }
     std::string data = argv[1], labels = argv[2], out = data + "/exposure-bench";
     std::uint64_t extra = 1000, tail = 200, lookups = 1'000'000;
+    bool save = true;
     for (int i = 3; i + 1 < argc; i += 2) {
         std::string k = argv[i];
         if (k == "--extra") extra = std::strtoull(argv[i + 1], nullptr, 10);
         else if (k == "--tail") tail = std::strtoull(argv[i + 1], nullptr, 10);
         else if (k == "--lookups") lookups = std::strtoull(argv[i + 1], nullptr, 10);
         else if (k == "--out") out = argv[i + 1];
+        else if (k == "--save") save = std::string(argv[i + 1]) != "no";
     }
     auto st = store::TransferStore::open(data, store::TransferStore::Mode::ReadOnly);
     trace::StoreGraph g(*st);
@@ -103,6 +105,7 @@ int main(int argc, char** argv) {
     auto t3 = Clock::now();
     fmt::print("one new label: {:.2f} s ({} transfers scanned)\n", secs(t2, t3), e.stats().transfers);
 
+    if (!save) return 0;
     auto t4 = Clock::now();
     e.save(out);
     auto t5 = Clock::now();

@@ -82,19 +82,23 @@ private:
         return c >= min_colour_ && k.live && block >= k.from && block < k.to;
     }
 
+    // Per-address follows and per-pot entries are sorted by source id: lookups are binary searches
+    // and the sender's entries are matched with its follows in one merge.
+    template <class V>
+    static auto find_colour(V& v, std::uint32_t c) {
+        return std::lower_bound(v.begin(), v.end(), c, [](const auto& x, std::uint32_t y) { return x.colour < y; });
+    }
     Follow* follow(AddressId a, std::uint32_t c) {
         auto it = T_.follows.find(a);
         if (it == T_.follows.end()) return nullptr;
-        for (Follow& f : it->second)
-            if (f.colour == c) return &f;
-        return nullptr;
+        auto f = find_colour(it->second, c);
+        return f != it->second.end() && f->colour == c ? &*f : nullptr;
     }
     CPot& cpot(AddressId a, const TransferRef& t, std::uint32_t c, std::uint32_t hop) {
         auto& v = T_.cpots[pot_key(a, t.asset)];
-        for (CPot& p : v)
-            if (p.colour == c) return p;
-        v.push_back(CPot{c, hop, 0, 0, t.id, t.block, t.from});
-        return v.back();
+        auto p = find_colour(v, c);
+        if (p != v.end() && p->colour == c) return *p;
+        return *v.insert(p, CPot{c, hop, 0, 0, t.id, t.block, t.from});
     }
 
     /// Balance and totals of `a` for one transfer (its side or sides of it).
@@ -154,10 +158,9 @@ private:
     }
 
     Carry& carry(std::uint32_t c) {
-        for (Carry& k : carried_)
-            if (k.colour == c) return k;
-        carried_.push_back(Carry{c, 0, 1, false});
-        return carried_.back();
+        auto k = find_colour(carried_, c);
+        if (k != carried_.end() && k->colour == c) return *k;
+        return *carried_.insert(k, Carry{c, 0, 1, false});
     }
 
     void do_tx(const std::vector<TransferRef>& tx) {
@@ -198,12 +201,15 @@ private:
             if (auto it = T_.cpots.find(pot_key(t.from, t.asset)); it != T_.cpots.end()) {
                 Flow& f = T_.flows[pot_key(t.from, t.asset)];
                 const U256 eff = std::min(t.amount, f.bal);
+                auto fit = T_.follows.find(t.from);
+                const Follow* fl = fit == T_.follows.end() ? nullptr : fit->second.data();
+                const Follow* fend = fl ? fl + fit->second.size() : nullptr;
                 for (CPot& p : it->second) {
                     if (p.colour < min_colour_ || p.taint == 0) continue;
                     U256 x = f.bal > 0 ? mul_div(eff, p.taint, f.bal) : U256(0);
                     p.taint -= x;
-                    Follow* fl = follow(t.from, p.colour);
-                    carried_.push_back(Carry{p.colour, x, fl ? fl->hop + 1 : 1, false});
+                    while (fl != fend && fl->colour < p.colour) ++fl;  // both sorted by source
+                    carried_.push_back(Carry{p.colour, x, fl != fend && fl->colour == p.colour ? fl->hop + 1 : 1, false});
                 }
             }
         }
@@ -262,10 +268,12 @@ private:
         }
         if (k.amount == 0) return;
         track(t.to);
-        if (Follow* f = follow(t.to, c))
+        auto& fv = T_.follows[t.to];
+        auto f = find_colour(fv, c);
+        if (f != fv.end() && f->colour == c)
             f->hop = std::min(f->hop, k.hop);
         else
-            T_.follows[t.to].push_back(Follow{c, k.hop, t.id, t.block, t.from});
+            fv.insert(f, Follow{c, k.hop, t.id, t.block, t.from});
         CPot& p = cpot(t.to, t, c, k.hop);
         p.taint += k.amount;
         if (!k.src) p.recv += k.amount;

@@ -20,14 +20,28 @@ using namespace detail;
 
 namespace {
 
+// 32 bytes big-endian, through the 64-bit limbs (a byte-wise shift loop made saving the
+// bench-10m state take minutes).
 void put_u256(std::uint8_t* p, const U256& v) {
-    U256 x = v;
-    for (int i = 31; i >= 0; --i) {
-        p[i] = static_cast<std::uint8_t>(x & 0xFF);
-        x >>= 8;
+    std::uint64_t w[4] = {0, 0, 0, 0};
+    const auto& be = v.backend();
+    for (unsigned i = 0; i < be.size() && i < 4; ++i) w[i] = static_cast<std::uint64_t>(be.limbs()[i]);
+    for (int i = 0; i < 4; ++i) {
+        const std::uint64_t x = __builtin_bswap64(w[3 - i]);
+        std::memcpy(p + 8 * i, &x, 8);
     }
 }
-U256 get_u256(const std::uint8_t* p) { return u256_from_be({p, 32}); }
+U256 get_u256(const std::uint8_t* p) {
+    std::uint64_t w[4];
+    for (int i = 0; i < 4; ++i) {
+        std::memcpy(&w[i], p + 8 * i, 8);
+        w[i] = __builtin_bswap64(w[i]);
+    }
+    if ((w[0] | w[1]) == 0) return (U256(w[2]) << 64) | w[3];
+    U256 v = w[0];
+    for (int i = 1; i < 4; ++i) v = (v << 64) | w[i];
+    return v;
+}
 
 // ---- rows file layout (little-endian, packed records) ----
 constexpr char kMagic[8] = {'C', 'W', 'E', 'X', 'P', 'O', 'S', '1'};

@@ -1,6 +1,6 @@
 // Exposure computed independently from the rules of docs/exposure.md: direct rows by summing the
 // labelled address's transfers inside its window, indirect rows by running the reference tracer
-// (tests/trace/ref_tracer.hpp) once per source, with that source's transfers as source transfers,
+// (ref_exposure.hpp: tests/trace/ref_tracer.hpp as exposure follows it) once per source, with that source's transfers as source transfers,
 // and adding up what arrived at each address. Shares no code with src/risk.
 #pragma once
 
@@ -9,7 +9,7 @@
 #include <tuple>
 
 #include "risk/risk.hpp"
-#include "../trace/ref_tracer.hpp"
+#include "ref_exposure.hpp"
 
 namespace chainward::risk::testing {
 
@@ -54,7 +54,7 @@ inline Expected expected_exposure(const std::vector<TransferRef>& all, const std
         for (const auto& c : cats)
             if (risky.contains(c)) traced.insert(c);
         if (traced.empty()) continue;
-        auto ref = trace::testing::reference_trace(all, o);
+        auto ref = reference_exposure_trace(all, o);
         for (const auto& [pot, amount] : ref.received)
             if (pot.first != 0)
                 for (const auto& c : traced) out[{pot.first, c, 0, 1, pot.second}] += amount;

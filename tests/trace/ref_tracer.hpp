@@ -20,9 +20,6 @@ struct RefPot {
 
 struct RefResult {
     std::map<std::pair<AddressId, AssetId>, U256> at_rest, freeze, converted, frontier;
-    /// Tainted value that arrived at each receiver (plain, terminal or converter) other than through
-    /// a source transfer: what exposure calls indirect.
-    std::map<std::pair<AddressId, AssetId>, U256> received;
     std::map<AssetId, AssetTotals> totals;
 };
 
@@ -196,13 +193,11 @@ inline RefResult reference_trace(const std::vector<TransferRef>& all, const Opti
             if (carried > 0) {
                 T.converted_out += carried;
                 R.converted[{t.to, t.asset}] += carried;
-                if (!src) R.received[{t.to, t.asset}] += carried;
             }
             return;
         }
         if (role(t.to) == Role::Terminal) {
             if (carried > 0) R.freeze[{t.to, t.asset}] += carried;
-            if (carried > 0 && !src) R.received[{t.to, t.asset}] += carried;
             if (!o.through_terminals) {
                 T.terminals += carried;
                 credit_plain(0);  // the terminal's own (clean) balance
@@ -215,7 +210,6 @@ inline RefResult reference_trace(const std::vector<TransferRef>& all, const Opti
             else if (h < hop[t.to])
                 hop[t.to] = h;
         }
-        if (carried > 0 && !src) R.received[{t.to, t.asset}] += carried;
         credit_plain(carried);
     };
 

@@ -466,14 +466,24 @@ std::string SourceRef::where() const {
 namespace {
 /// Calls on_doc(element, record number) for each document of the `len` bytes at `data`, which
 /// must be followed by SIMDJSON_PADDING readable bytes.
+/// One parser and one read buffer per thread, reused by parsing and outlining: their buffers
+/// are allocated once, so a thread reading many files gets no fresh pages per file.
+simdjson::dom::parser& thread_parser() {
+    thread_local simdjson::dom::parser parser;
+    return parser;
+}
+std::vector<char>& thread_buffer() {
+    thread_local std::vector<char> buf;
+    return buf;
+}
+
 template <class F>
 void for_each_document(const char* data, std::size_t len, const std::string& file_name, F&& on_doc) {
     std::string_view json(data, len);
     // A file holds one document (pretty-printed or not) or many (JSON lines): a document stream
-    // covers both. One parser per thread, reused, so its buffers are allocated once; its batch
-    // must hold the largest document, so a document that does not fit restarts the stream at
-    // that document with a batch as large as the rest of the input.
-    thread_local simdjson::dom::parser parser;
+    // covers both. The parser's batch must hold the largest document, so a document that does
+    // not fit restarts the stream at that document with a batch as large as the rest of the input.
+    simdjson::dom::parser& parser = thread_parser();
     constexpr std::size_t kBatch = 16 << 20;
     std::size_t offset = 0, n = 0, batch = std::min(len + 64, kBatch);
     while (offset < len) {
@@ -550,8 +560,7 @@ void parse_responses(std::string_view json, const std::string& file_name, Respon
 }
 
 void parse_response_file(const std::filesystem::path& file, ResponseSink& sink) {
-    thread_local std::vector<char> buf;
-    std::string_view json = read_padded(file, buf);
+    std::string_view json = read_padded(file, thread_buffer());
     parse_padded(json.data(), json.size(), file.string(), sink);
 }
 
@@ -573,8 +582,7 @@ void TraceOutline::add(const ParsedParityTraces& t) {
 TraceOutline outline_traces(const std::filesystem::path& file) {
     TraceOutline out;
     try {
-        thread_local std::vector<char> buf;
-        std::string_view json = read_padded(file, buf);
+        std::string_view json = read_padded(file, thread_buffer());
         for_each_document(json.data(), json.size(), file.string(), [&](element doc, std::size_t) {
             object o;
             array a;

@@ -68,6 +68,8 @@ public:
         for (;;) {
             if (unknown_ || by_block_.count(b.number) || by_tx_.count(b.txs[0].hash)) return true;
             if (looked_ == files_.size()) return false;
+            // The workers' outline when they have parsed the file (the next files usually), else
+            // a look of its own (on this thread: a worker's parser may be in the middle of a file).
             std::optional<eth::TraceOutline> o = pa_.take_outline(looked_);
             outlines_[looked_] = o ? std::move(*o) : eth::outline_traces(files_[looked_]);
             count(outlines_[looked_++], +1);

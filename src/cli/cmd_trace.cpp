@@ -1,5 +1,6 @@
 // trace: where did stolen value go (forward) under a taint model; report freeze points.
 #include <ctime>
+#include <filesystem>
 #include <fstream>
 
 #include <fmt/format.h>
@@ -14,7 +15,8 @@ namespace chainward::cli {
 namespace {
 
 struct TraceArgs {
-    std::string data_dir, model = "haircut", since, until, labels, out;
+    std::string data_dir, model = "haircut", since, until, labels, labels_db, out;
+    bool use_labels = false;  // --labels given (with or without a value) or --labels-db
     std::vector<std::string> txs, addresses, min_amounts, amounts, assets;
     std::uint32_t hops = 0;
     std::size_t max_addresses = 0, top = 30;
@@ -64,7 +66,7 @@ template <class R>
 void write_report(const TraceArgs& a, const store::TransferStore& st, const trace::Graph& g, const label::LabelSet& labels, const R& r) {
     trace::ReportContext ctx;
     ctx.graph = &g;
-    ctx.labels = a.labels.empty() ? nullptr : &labels;
+    ctx.labels = a.use_labels ? &labels : nullptr;
     ctx.top = a.top;
     ctx.asset_info = [&](store::AssetId id) {
         AssetKey k = st.asset(id);
@@ -127,6 +129,26 @@ void run_backward(const TraceArgs& a, const store::TransferStore& st, const trac
     write_report(a, st, g, labels, trace::trace_backward(g, o));
 }
 
+/// --labels FILE.csv reads the CSV; --labels DB (a SQLite label store or postgresql://…) or a bare
+/// --labels / --labels-db reads the label store, which needs no parsing.
+label::LabelSet load_labels(const TraceArgs& a) {
+    std::string where = a.labels;
+    if (where.empty()) {
+        where = label_store_location(a.labels_db, a.data_dir);
+        if (!where.starts_with("postgres") && !std::filesystem::exists(where))
+            throw InputError(fmt::format("--labels: no label store at {} (import labels first, or give a CSV file)", where));
+    }
+    bool is_store = where.starts_with("postgresql://") || where.starts_with("postgres://");
+    if (!is_store) {
+        std::ifstream f(where, std::ios::binary);
+        char magic[16] = {};
+        f.read(magic, sizeof magic);
+        is_store = f.gcount() == 16 && std::string_view(magic, 16) == std::string_view("SQLite format 3\0", 16);
+    }
+    if (!is_store) return label::LabelSet::load_csv(where);
+    return label::LabelStore::open(where)->label_set();
+}
+
 void run_trace(const TraceArgs& a) {
     auto st = store::TransferStore::open(a.data_dir, store::TransferStore::Mode::ReadOnly);
     trace::StoreGraph g(*st);
@@ -139,8 +161,8 @@ void run_trace(const TraceArgs& a) {
     o.through_terminals = a.through;
     if (!a.until.empty()) o.until_block = parse_point(*st, a.until, "--until", true);
     label::LabelSet labels;
-    if (!a.labels.empty()) {
-        labels = label::LabelSet::load_csv(a.labels);
+    if (a.use_labels) {
+        labels = load_labels(a);
         o.roles = trace::roles_from_labels(g, labels);
     }
     for (const auto& spec : a.min_amounts) {
@@ -216,14 +238,21 @@ void add_trace_command(CLI::App& app) {
     cmd->add_option("--hops", a->hops, "follow at most N hops from the source (default: unlimited)");
     cmd->add_option("--min-amount", a->min_amounts, "ASSET=AMOUNT: drop tainted amounts below this (repeatable; e.g. ETH=0.01)");
     cmd->add_option("--max-addresses", a->max_addresses, "follow at most N addresses");
-    cmd->add_option("--labels", a->labels, "labels CSV (address,entity,category): terminals, converters, names (backward: origin points)");
+    cmd->add_option("--labels", a->labels,
+                    "labels: a CSV (address,entity,category), a label store (labels.db or postgresql://…), or, without a value, the "
+                    "label store of --labels-db / DATA_DIR/labels.db: terminals, converters, names (backward: origin points)")
+        ->expected(0, 1);
+    cmd->add_option("--labels-db", a->labels_db, "label store for --labels without a value (SQLite file or postgresql://…)");
     cmd->add_flag("--through", a->through, "forward: continue through terminals (still reported)");
     cmd->add_option("--top", a->top, "rows per table in the terminal report (default 30)");
     cmd->add_flag("--json", a->json, "JSON report (schema: docs/tracing.md)");
     cmd->add_flag("--csv", a->csv, "CSV report");
     cmd->add_flag("--dot", a->dot, "Graphviz DOT of the flow");
     cmd->add_option("--out", a->out, "write the report to this file");
-    cmd->callback([a] { run_trace(*a); });
+    cmd->callback([a, cmd] {
+        a->use_labels = cmd->count("--labels") > 0 || !a->labels_db.empty();
+        run_trace(*a);
+    });
 }
 
 }  // namespace chainward::cli

@@ -35,5 +35,6 @@ void add_screen_command(CLI::App& app);
 void add_exposure_command(CLI::App& app);
 /// After an ingest: applies the new blocks to the stored exposure, if the data dir keeps one.
 void update_exposure_after_ingest(const store::TransferStore& st, const std::string& data_dir);
+void add_labels_command(CLI::App& app);
 
 }  // namespace chainward::cli

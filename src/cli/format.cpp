@@ -1,5 +1,8 @@
 #include "cli/format.hpp"
 
+#include <cstdlib>
+#include <filesystem>
+
 #include <fmt/format.h>
 
 #include "eth/eth.hpp"
@@ -82,6 +85,12 @@ std::string json_escape(const std::string& s) {
         o += c;
     }
     return o;
+}
+
+std::string label_store_location(const std::string& labels_db, const std::string& data_dir) {
+    if (!labels_db.empty()) return labels_db;
+    if (const char* env = std::getenv("CHAINWARD_LABELS_DB"); env && *env) return env;
+    return (std::filesystem::path(data_dir) / "labels.db").string();
 }
 
 }  // namespace chainward::cli

@@ -33,6 +33,10 @@ AssetDisplay display_asset(const AssetKey& k);
 
 std::string json_escape(const std::string& s);
 
+/// Where the label store is: --labels-db (a SQLite path or postgresql://…) when given, else
+/// $CHAINWARD_LABELS_DB when set, else DATA_DIR/labels.db.
+std::string label_store_location(const std::string& labels_db, const std::string& data_dir);
+
 /// Registers the token metadata a store directory holds (tokens.json, written by `ingest --rpc`).
 void load_token_metadata(const store::TransferStore& st);
 

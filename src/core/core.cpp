@@ -1,6 +1,7 @@
 #include "core/core.hpp"
 
 #include <cryptopp/keccak.h>
+#include <fmt/format.h>
 
 #include <algorithm>
 #include <charconv>
@@ -305,6 +306,31 @@ std::optional<CrossChainExit> parse_exit_note(std::string_view note) {
         x.address = parts[2];
     }
     return x;
+}
+
+std::string json_escape(std::string_view s) {
+    std::string o;
+    o.reserve(s.size());
+    for (char c : s) {
+        switch (c) {
+            case '"': o += "\\\""; break;
+            case '\\': o += "\\\\"; break;
+            case '\n': o += "\\n"; break;
+            case '\r': o += "\\r"; break;
+            case '\t': o += "\\t"; break;
+            default:
+                if (static_cast<unsigned char>(c) < 0x20) o += fmt::format("\\u{:04x}", static_cast<unsigned>(c));
+                else o += c;
+        }
+    }
+    return o;
+}
+
+std::string csv_quote(std::string_view s) {
+    if (s.find_first_of(",\"\n\r") == std::string_view::npos) return std::string(s);
+    std::string o = "\"";
+    for (char c : s) o += c == '"' ? std::string("\"\"") : std::string(1, c);
+    return o + "\"";
 }
 
 }  // namespace chainward

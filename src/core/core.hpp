@@ -69,6 +69,10 @@ U256 u256_from_be(std::span<const std::uint8_t> word);
 Address address_from_word(std::span<const std::uint8_t> word);
 std::string to_hex(std::span<const std::uint8_t> bytes);  ///< "0x" + lowercase hex
 std::string to_decimal(const U256& v);
+/// Text for inside a JSON string literal (quotes, backslashes and control characters escaped).
+std::string json_escape(std::string_view s);
+/// A CSV field, quoted (RFC 4180) only when it holds a comma, quote or line break.
+std::string csv_quote(std::string_view s);
 /// Human form of a base-unit amount: 1500000000000000000 with 18 decimals -> "1.5".
 std::string format_units(const U256& v, unsigned decimals);
 /// Parses "1.5" with decimals into base units exactly; rejects more fractional digits than decimals.

@@ -56,6 +56,8 @@ inline bool next_record(std::string_view text, std::size_t& pos, std::size_t& li
             out.push_back(was_quoted ? field : trim(field));
             field.clear();
             was_quoted = false;
+        } else if (c == '\r' && pos < text.size() && text[pos] == '\n') {
+            continue;  // CRLF line end (also after a closing quote)
         } else if (c == '\n') {
             ++line;
             out.push_back(was_quoted ? field : trim(field));

@@ -1,5 +1,6 @@
 // Importers for CSV and JSON lists with a column mapping and for plain address lists, and the
 // format dispatch. Every error names the file and the line (or the JSON record index).
+#include <algorithm>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -15,7 +16,7 @@ namespace chainward::label {
 namespace detail {
 
 Record make_record(const std::string& where, std::string_view address, std::string chain, std::string category,
-                   std::string entity, int confidence) {
+                   std::string entity, int confidence, std::vector<std::string>& warnings) {
     Record r;
     if (!chain.empty()) {
         std::string c = chain_of_currency(chain);
@@ -24,7 +25,16 @@ Record make_record(const std::string& where, std::string_view address, std::stri
     try {
         r.address = normalize_address(address, chain);
     } catch (const std::invalid_argument& e) {
-        throw InputError(fmt::format("{}: field address: {} (\"{}\")", where, e.what(), address));
+        std::string detected;
+        try {
+            if (chain.empty()) throw;
+            r.address = normalize_address(address, detected);
+        } catch (const std::invalid_argument&) {
+            throw InputError(fmt::format("{}: field address: {} (\"{}\")", where, e.what(), address));
+        }
+        warnings.push_back(fmt::format("{}: {} is not a valid {} address ({}) but a valid {} address: stored for {}", where, address, chain,
+                                       e.what(), detected, detected));
+        chain = detected;
     }
     r.chain = chain;
     r.category = lower(trim(category));
@@ -46,10 +56,12 @@ namespace {
 
 constexpr const char* kFields[] = {"address", "entity", "category", "chain", "valid_from", "valid_to", "confidence", "note"};
 
-/// field -> column name, from "field=column,…" (default: each field's own name).
-std::map<std::string, std::string> column_map(const std::string& spec, const std::string& name) {
-    std::map<std::string, std::string> m;
-    for (const char* f : kFields) m[f] = f;
+/// field -> column names, from "field=column,…" (default: each field's own name). A field may
+/// join several columns with '+' ("note=incident+role+source_url"): their non-empty values are
+/// joined with "; ".
+std::map<std::string, std::vector<std::string>> column_map(const std::string& spec, const std::string& name) {
+    std::map<std::string, std::vector<std::string>> m;
+    for (const char* f : kFields) m[f] = {f};
     std::stringstream ss(spec);
     std::string item;
     while (std::getline(ss, item, ',')) {
@@ -60,7 +72,9 @@ std::map<std::string, std::string> column_map(const std::string& spec, const std
             throw InputError(fmt::format("{}: column mapping \"{}\": want field=column with field one of address, entity, category, chain, "
                                          "valid_from, valid_to, confidence, note",
                                          name, item));
-        m[field] = lower(trim(item.substr(eq + 1)));
+        m[field].clear();
+        std::stringstream cs(item.substr(eq + 1));
+        for (std::string c; std::getline(cs, c, '+');) m[field].push_back(lower(trim(c)));
     }
     return m;
 }
@@ -77,14 +91,15 @@ int confidence_of(const std::string& where, const std::string& text, int fallbac
 }
 
 /// One row given as field -> text; shared by CSV and JSON lists.
-Record record_of_fields(const std::string& where, std::map<std::string, std::string> f, const ImportOptions& opt) {
+Record record_of_fields(const std::string& where, std::map<std::string, std::string> f, const ImportOptions& opt,
+                        std::vector<std::string>& warnings) {
     auto get = [&](const char* k, const std::string& fallback) {
         auto it = f.find(k);
         return it == f.end() || trim(it->second).empty() ? fallback : it->second;
     };
     if (trim(get("address", "")).empty()) throw InputError(fmt::format("{}: field address: empty", where));
     Record r = make_record(where, get("address", ""), get("chain", opt.chain), get("category", opt.category), get("entity", opt.entity),
-                           confidence_of(where, get("confidence", ""), opt.confidence < 0 ? 50 : opt.confidence));
+                           confidence_of(where, get("confidence", ""), opt.confidence < 0 ? 50 : opt.confidence), warnings);
     r.valid_from = parse_bound(where, "valid_from", get("valid_from", ""));
     r.valid_to = parse_bound(where, "valid_to", get("valid_to", ""));
     r.note = trim(get("note", ""));
@@ -104,24 +119,28 @@ Batch read_csv_list(std::string_view text, const std::string& name, const Import
     if (text.starts_with("\xEF\xBB\xBF")) pos = 3;
     std::vector<std::string> rec;
     if (!next_record(text, pos, line, rec, name)) throw InputError(fmt::format("{}: empty file (want a header line)", name));
-    std::map<std::string, std::size_t> at;  // field -> column index
-    for (std::size_t i = 0; i < rec.size(); ++i)
-        for (const auto& [field, column] : cols)
-            if (lower(rec[i]) == column) at[field] = i;
-    if (!at.count("address")) throw InputError(fmt::format("{}: line 1: no \"{}\" column for the address", name, cols["address"]));
+    std::map<std::string, std::vector<std::size_t>> at;  // field -> column indexes
+    for (const auto& [field, columns] : cols)
+        for (const auto& column : columns)
+            for (std::size_t i = 0; i < rec.size(); ++i)
+                if (lower(rec[i]) == column) at[field].push_back(i);
+    if (!at.count("address")) throw InputError(fmt::format("{}: line 1: no \"{}\" column for the address", name, cols["address"][0]));
     if (!at.count("category") && opt.category.empty())
-        throw InputError(fmt::format("{}: line 1: no \"{}\" column and no --category", name, cols["category"]));
+        throw InputError(fmt::format("{}: line 1: no \"{}\" column and no --category", name, cols["category"][0]));
     for (;;) {
         const std::size_t rec_line = line;
         if (!next_record(text, pos, line, rec, name)) break;
         if (rec.size() == 1 && rec[0].empty()) continue;
         const std::string where = fmt::format("{}: line {}", name, rec_line);
         std::map<std::string, std::string> f;
-        for (const auto& [field, i] : at) {
-            if (i >= rec.size()) throw InputError(fmt::format("{}: {} fields, want at least {}", where, rec.size(), i + 1));
-            f[field] = rec[i];
-        }
-        b.records.push_back(record_of_fields(where, std::move(f), opt));
+        for (const auto& [field, idx] : at)
+            for (auto i : idx) {
+                if (i >= rec.size()) throw InputError(fmt::format("{}: {} fields, want at least {}", where, rec.size(), i + 1));
+                if (trim(rec[i]).empty()) continue;
+                auto& v = f[field];
+                v += (v.empty() ? "" : "; ") + rec[i];
+            }
+        b.records.push_back(record_of_fields(where, std::move(f), opt, b.warnings));
         add_entity(b, b.records.back());
     }
     return b;
@@ -145,18 +164,22 @@ Batch read_json_list(std::string_view text, const std::string& name, const Impor
         } else if (el.is_object()) {
             for (auto [k, v] : el.get_object()) {
                 std::string key = lower(std::string(k));
-                for (const auto& [field, column] : cols) {
-                    if (key != column) continue;
-                    if (v.is_string()) f[field] = std::string(v.get_string().value());
-                    else if (v.is_int64()) f[field] = std::to_string(v.get_int64().value());
-                    else if (v.is_uint64()) f[field] = std::to_string(v.get_uint64().value());
+                for (const auto& [field, columns] : cols) {
+                    if (std::find(columns.begin(), columns.end(), key) == columns.end()) continue;
+                    std::string val;
+                    if (v.is_string()) val = std::string(v.get_string().value());
+                    else if (v.is_int64()) val = std::to_string(v.get_int64().value());
+                    else if (v.is_uint64()) val = std::to_string(v.get_uint64().value());
                     else if (!v.is_null()) throw InputError(fmt::format("{}: field {}: want a string or an integer", where, key));
+                    if (val.empty()) continue;
+                    auto& to = f[field];
+                    to += (to.empty() ? "" : "; ") + val;
                 }
             }
         } else {
             throw InputError(fmt::format("{}: want an address string or an object", where));
         }
-        b.records.push_back(record_of_fields(where, std::move(f), opt));
+        b.records.push_back(record_of_fields(where, std::move(f), opt, b.warnings));
         add_entity(b, b.records.back());
     }
     return b;
@@ -178,7 +201,7 @@ Batch read_plain_list(std::string_view text, const std::string& name, const Impo
         std::string a = trim(l.substr(0, hash));
         if (a.empty()) continue;
         b.records.push_back(make_record(fmt::format("{}: line {}", name, line), a, opt.chain, opt.category, opt.entity,
-                                        opt.confidence < 0 ? 50 : opt.confidence));
+                                        opt.confidence < 0 ? 50 : opt.confidence, b.warnings));
         add_entity(b, b.records.back());
     }
     return b;

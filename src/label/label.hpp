@@ -139,6 +139,7 @@ struct Batch {
     std::vector<Record> records;
     std::vector<Entity> entities;
     std::vector<std::string> warnings;  ///< e.g. truncated sdn.csv remarks, naming each entry
+    std::string source;  ///< the source name the file suggests ("ofac-sdn", a TagPack's title), may be ""
 };
 
 enum class Format { Auto, OfacXml, OfacCsv, TagPack, Csv, Json, List };

@@ -364,7 +364,7 @@ std::uint64_t LabelStore::version() {
 
 LabelSet LabelStore::label_set() {
     LabelSet set;
-    auto rows = impl_->q("SELECT chain, address, entity, category FROM labels", {}, "tttt");
+    auto rows = impl_->q("SELECT chain, address, entity, category FROM labels ORDER BY id", {}, "tttt");
     set.reserve(rows.size());
     for (const auto& r : rows) {
         if (!is_evm_chain(as_text(r[0]))) continue;

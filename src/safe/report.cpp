@@ -8,22 +8,7 @@ namespace chainward::safe {
 
 namespace {
 
-std::string q(std::string_view s) {
-    std::string out = "\"";
-    for (unsigned char c : s) {
-        switch (c) {
-            case '"': out += "\\\""; break;
-            case '\\': out += "\\\\"; break;
-            case '\n': out += "\\n"; break;
-            case '\t': out += "\\t"; break;
-            case '\r': out += "\\r"; break;
-            default:
-                if (c < 0x20) out += fmt::format("\\u{:04x}", c);
-                else out += static_cast<char>(c);
-        }
-    }
-    return out + "\"";
-}
+std::string q(std::string_view s) { return "\"" + json_escape(s) + "\""; }
 
 template <class T, class F>
 std::string opt(const std::optional<T>& v, F&& f) {

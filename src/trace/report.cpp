@@ -9,32 +9,6 @@ namespace chainward::trace {
 
 namespace {
 
-std::string esc(const std::string& s) {
-    std::string o;
-    for (char c : s) {
-        switch (c) {
-            case '"': o += "\\\""; break;
-            case '\\': o += "\\\\"; break;
-            case '\n': o += "\\n"; break;
-            case '\r': o += "\\r"; break;
-            case '\t': o += "\\t"; break;
-            default:
-                if (static_cast<unsigned char>(c) < 0x20)
-                    o += fmt::format("\\u{:04x}", static_cast<unsigned>(c));
-                else
-                    o += c;
-        }
-    }
-    return o;
-}
-
-std::string csv_field(const std::string& s) {
-    if (s.find_first_of(",\"\n") == std::string::npos) return s;
-    std::string o = "\"";
-    for (char c : s) o += c == '"' ? std::string("\"\"") : std::string(1, c);
-    return o + "\"";
-}
-
 struct Ctx {
     const Result& r;
     const ReportContext& c;
@@ -93,12 +67,12 @@ std::string holding_json(const Ctx& x, const Holding& h, bool with_path) {
     std::string s = fmt::format(
         "{{\"address\":\"{}\",\"entity\":\"{}\",\"category\":\"{}\",\"role\":\"{}\",\"asset\":\"{}\",\"asset_name\":\"{}\"{},"
         "\"amount\":\"{}\",\"amount_human\":\"{}\",\"share\":{:.9f},\"hop\":{},\"first_block\":{},\"first_tx\":\"{}\",\"arrivals\":{}",
-        x.addr(h.address), esc(l.entity), esc(l.category), role_name(h.role), ai.json_asset, esc(ai.name),
+        x.addr(h.address), json_escape(l.entity), json_escape(l.category), role_name(h.role), ai.json_asset, json_escape(ai.name),
         k.type == AssetType::Erc721 || k.type == AssetType::Erc1155 ? fmt::format(",\"token_id\":\"{}\"", to_decimal(k.token_id)) : "",
         to_decimal(h.amount), format_units(h.amount, ai.decimals), x.share(h), h.hop, h.first.block, x.tx(h.first), h.arrivals);
     if (auto e = exit_of(x, h))
-        s += fmt::format(",\"exit\":{{\"protocol\":\"{}\",\"chain\":\"{}\",\"address\":\"{}\",\"memo\":\"{}\"}}", esc(e->protocol),
-                         esc(e->chain), esc(e->address), esc(e->memo));
+        s += fmt::format(",\"exit\":{{\"protocol\":\"{}\",\"chain\":\"{}\",\"address\":\"{}\",\"memo\":\"{}\"}}", json_escape(e->protocol),
+                         json_escape(e->chain), json_escape(e->address), json_escape(e->memo));
     if (with_path) {
         s += ",\"path\":[";
         auto p = x.r.path_to(h);
@@ -129,7 +103,7 @@ std::string report_json(const Result& r, const ReportContext& c) {
             "{}{{\"asset\":\"{}\",\"asset_name\":\"{}\",\"traced\":\"{}\",\"converted_in\":\"{}\",\"contaminated\":\"{}\",\"at_rest\":\"{}\","
             "\"fees\":\"{}\",\"burnt\":\"{}\",\"terminals\":\"{}\",\"converted_out\":\"{}\",\"below_threshold\":\"{}\",\"beyond_limits\":\"{}\","
             "\"shortfall\":\"{}\",\"balanced\":{}}}",
-            first ? "" : ",", ai.json_asset, esc(ai.name), to_decimal(t.traced), to_decimal(t.converted_in), to_decimal(t.contaminated),
+            first ? "" : ",", ai.json_asset, json_escape(ai.name), to_decimal(t.traced), to_decimal(t.converted_in), to_decimal(t.contaminated),
             to_decimal(t.at_rest), to_decimal(t.fees), to_decimal(t.burnt), to_decimal(t.terminals), to_decimal(t.converted_out),
             to_decimal(t.below_threshold), to_decimal(t.beyond_limits), to_decimal(t.shortfall), t.balanced());
         first = false;
@@ -156,10 +130,10 @@ std::string report_csv(const Result& r, const ReportContext& c) {
             AssetInfo ai = x.info(h.asset);
             label::Label l = x.label_of(h.address, h.role);
             auto e = exit_of(x, h);
-            s += fmt::format("{},{},{},{},{},{},{},{},{:.9f},{},{},{},{},{},{}\n", sec, x.addr(h.address), csv_field(l.entity),
-                             csv_field(l.category), ai.json_asset, csv_field(ai.name), to_decimal(h.amount), format_units(h.amount, ai.decimals),
-                             x.share(h), h.hop, h.first.block, x.tx(h.first), h.arrivals, e ? csv_field(e->chain) : "",
-                             e ? csv_field(e->address) : "");
+            s += fmt::format("{},{},{},{},{},{},{},{},{:.9f},{},{},{},{},{},{}\n", sec, x.addr(h.address), csv_quote(l.entity),
+                             csv_quote(l.category), ai.json_asset, csv_quote(ai.name), to_decimal(h.amount), format_units(h.amount, ai.decimals),
+                             x.share(h), h.hop, h.first.block, x.tx(h.first), h.arrivals, e ? csv_quote(e->chain) : "",
+                             e ? csv_quote(e->address) : "");
         }
     };
     rows("freeze_point", r.freeze_points);
@@ -238,8 +212,8 @@ std::string report_dot(const Result& r, const ReportContext& c) {
     std::string s = fmt::format("digraph trace {{\n  rankdir=LR;\n  node [shape=box,fontname=\"monospace\",fontsize=9];\n  label=\"chainward trace ({})\";\n",
                                 model_name(r.model));
     std::map<AddressId, std::string> amount_of;
-    for (const auto& h : r.freeze_points) amount_of[h.address] += "\\n" + esc(x.human(h.amount, h.asset));
-    for (const auto& h : r.at_rest) amount_of[h.address] += "\\n" + esc(x.human(h.amount, h.asset));
+    for (const auto& h : r.freeze_points) amount_of[h.address] += "\\n" + json_escape(x.human(h.amount, h.asset));
+    for (const auto& h : r.at_rest) amount_of[h.address] += "\\n" + json_escape(x.human(h.amount, h.asset));
     for (AddressId a : nodes) {
         Role role = Role::Plain;
         if (auto it = std::find_if(r.freeze_points.begin(), r.freeze_points.end(), [&](const Holding& h) { return h.address == a; });
@@ -247,7 +221,7 @@ std::string report_dot(const Result& r, const ReportContext& c) {
             role = it->role;
         label::Label l = x.label_of(a, role);
         std::string lab = x.addr(a).substr(0, 10) + "…";
-        if (!l.entity.empty()) lab += "\\n" + esc(l.entity) + " (" + esc(l.category) + ")";
+        if (!l.entity.empty()) lab += "\\n" + json_escape(l.entity) + " (" + json_escape(l.category) + ")";
         if (auto it = amount_of.find(a); it != amount_of.end()) lab += it->second;  // escaped when built
         const char* style = role == Role::Terminal ? ",style=filled,fillcolor=\"#f4cccc\"" : r.sources.contains(a) ? ",style=filled,fillcolor=\"#fff2cc\"" : "";
         s += fmt::format("  a{} [label=\"{}\"{}];\n", a, lab, style);
@@ -311,7 +285,7 @@ std::string report_json(const BackwardResult& r, const ReportContext& c) {
             "{}{{\"asset\":\"{}\",\"asset_name\":\"{}\",\"traced\":\"{}\",\"converted_in\":\"{}\",\"created\":\"{}\",\"labelled\":\"{}\","
             "\"fees\":\"{}\",\"converters\":\"{}\",\"sources\":\"{}\",\"horizon\":\"{}\",\"frontier\":\"{}\",\"below_threshold\":\"{}\","
             "\"unexplained\":\"{}\",\"converted_out\":\"{}\",\"balanced\":{}}}",
-            first ? "" : ",", ai.json_asset, esc(ai.name), to_decimal(t.traced), to_decimal(t.converted_in), to_decimal(t.created),
+            first ? "" : ",", ai.json_asset, json_escape(ai.name), to_decimal(t.traced), to_decimal(t.converted_in), to_decimal(t.created),
             to_decimal(t.labelled), to_decimal(t.fees), to_decimal(t.converters), to_decimal(t.sources), to_decimal(t.horizon),
             to_decimal(t.frontier), to_decimal(t.below_threshold), to_decimal(t.unexplained), to_decimal(t.converted_out),
             r.model == Model::Poison ? "null" : (t.balanced() ? "true" : "false"));
@@ -326,8 +300,8 @@ std::string report_json(const BackwardResult& r, const ReportContext& c) {
         s += fmt::format(
             "{}{{\"kind\":\"{}\",\"address\":\"{}\",\"entity\":\"{}\",\"category\":\"{}\",\"role\":\"{}\",\"asset\":\"{}\",\"asset_name\":\"{}\"{},"
             "\"amount\":\"{}\",\"amount_human\":\"{}\",\"share\":{:.9f},\"hop\":{},\"block\":{},\"tx\":\"{}\",\"arrivals\":{},\"path\":[",
-            i ? "," : "", origin_kind_name(o.kind), x.addr(o.address), esc(l.entity), esc(l.category), role_name(o.role), ai.json_asset,
-            esc(ai.name),
+            i ? "," : "", origin_kind_name(o.kind), x.addr(o.address), json_escape(l.entity), json_escape(l.category), role_name(o.role), ai.json_asset,
+            json_escape(ai.name),
             k.type == AssetType::Erc721 || k.type == AssetType::Erc1155 ? fmt::format(",\"token_id\":\"{}\"", to_decimal(k.token_id)) : "",
             to_decimal(o.amount), format_units(o.amount, ai.decimals), x.share(o), o.hop, o.first.block, x.first_tx(o), o.arrivals);
         auto p = r.path_from(o);
@@ -347,8 +321,8 @@ std::string report_csv(const BackwardResult& r, const ReportContext& c) {
     for (const auto& o : r.origins) {
         AssetInfo ai = x.info(o.asset);
         label::Label l = x.label_of(o.address, o.role);
-        s += fmt::format("{},{},{},{},{},{},{},{},{:.9f},{},{},{},{}\n", origin_kind_name(o.kind), x.addr(o.address), csv_field(l.entity),
-                         csv_field(l.category), ai.json_asset, csv_field(ai.name), to_decimal(o.amount), format_units(o.amount, ai.decimals),
+        s += fmt::format("{},{},{},{},{},{},{},{},{:.9f},{},{},{},{}\n", origin_kind_name(o.kind), x.addr(o.address), csv_quote(l.entity),
+                         csv_quote(l.category), ai.json_asset, csv_quote(ai.name), to_decimal(o.amount), format_units(o.amount, ai.decimals),
                          x.share(o), o.hop, o.first.block, x.first_tx(o), o.arrivals);
     }
     return s;
@@ -410,7 +384,7 @@ std::string report_dot(const BackwardResult& r, const ReportContext& c) {
             nodes.insert(st.to);
         }
         nodes.insert(o.address);
-        amount_of[o.address] += fmt::format("\\n{}: {}", origin_kind_name(o.kind), esc(x.human(o.amount, o.asset)));
+        amount_of[o.address] += fmt::format("\\n{}: {}", origin_kind_name(o.kind), json_escape(x.human(o.amount, o.asset)));
     }
     std::string s = fmt::format(
         "digraph trace {{\n  rankdir=LR;\n  node [shape=box,fontname=\"monospace\",fontsize=9];\n  label=\"chainward backward trace ({})\";\n",
@@ -419,7 +393,7 @@ std::string report_dot(const BackwardResult& r, const ReportContext& c) {
     for (AddressId a : nodes) {
         label::Label l = x.label_of(a, Role::Plain);
         std::string lab = x.addr(a).substr(0, 10) + "…";
-        if (!l.entity.empty()) lab += "\\n" + esc(l.entity) + " (" + esc(l.category) + ")";
+        if (!l.entity.empty()) lab += "\\n" + json_escape(l.entity) + " (" + json_escape(l.category) + ")";
         if (auto it = amount_of.find(a); it != amount_of.end()) lab += it->second;  // escaped when built
         const char* style = targets.contains(a) ? ",style=filled,fillcolor=\"#fff2cc\"" : amount_of.contains(a) ? ",style=filled,fillcolor=\"#d9ead3\"" : "";
         s += fmt::format("  a{} [label=\"{}\"{}];\n", a, lab, style);

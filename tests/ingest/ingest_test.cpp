@@ -187,3 +187,23 @@ TEST(Ingest, BlocksBeforeTheStoreStartAreRefusedClearly) {
         EXPECT_THAT(e.what(), ::testing::HasSubstr("block 1 comes before the first stored block 50"));
     }
 }
+
+TEST(Ingest, LowerBlocksLaterInTheInputRestartAnEmptyStoreFromTheLowest) {
+    // Blocks 31-60 sort before blocks 1-30, and batches of 100 transfers are committed before
+    // block 1 turns up: the ingest undoes them and starts again from block 1.
+    TempDir d;
+    Hash32 h30 = write_chain(d.p / "in" / "b-early", {.first = 1, .last = 30, .blocks_per_file = 7});
+    write_chain(d.p / "in" / "a-late", {.first = 31, .last = 60, .blocks_per_file = 7}, h30);
+    write_chain(d.p / "ordered", {.first = 1, .last = 60});
+    IngestOptions small;
+    small.batch_transfers = 100;
+    Hash32 want = ingest_into(d.p / "store-ordered", {d.p / "ordered"}, small);
+    auto st = TransferStore::open(d.p / "store", TransferStore::Mode::ReadWrite);
+    Ingestor ing(*st, small);
+    ing.ingest_paths({d.p / "in"});
+    EXPECT_EQ(st->content_hash(), want);
+    EXPECT_EQ(st->stats().first_block, 1u);
+    EXPECT_EQ(st->stats().blocks, 60u);
+    EXPECT_EQ(ing.report().blocks_stored, 60u);
+    EXPECT_GT(ing.report().batches, 1u);
+}

@@ -23,7 +23,8 @@ struct LabelInput {
     std::string origin;
 };
 
-std::optional<LabelInput> read_file_labels(const std::string& path, const store::TransferStore& st) {
+std::optional<LabelInput> read_file_labels(const std::string& path,
+                                           const store::TransferStore& st) {
     label::ImportOptions io;
     auto batch = label::read_file(path, io);
     for (auto& r : batch.records)
@@ -38,7 +39,8 @@ std::optional<LabelInput> read_db_labels(const std::string& where, const store::
     auto db = label::LabelStore::open(where);
     bool pending = false;
     const auto version = db->version();
-    LabelInput in{risk::facts_from_records(db->list(), st, "eth", &pending), fmt::format("db:{}#{}", where, version)};
+    LabelInput in{risk::facts_from_records(db->list(), st, "eth", &pending),
+                  fmt::format("db:{}#{}", where, version)};
     if (pending) in.origin += " pending";
     return in;
 }
@@ -58,7 +60,8 @@ std::optional<LabelInput> read_labels(const ExposureArgs& a, const store::Transf
 
 /// Reads the labels again when their origin says they may have changed (the label store's
 /// counter moved, or a validity time was still ahead of the chain).
-std::optional<LabelInput> refresh_labels(const std::string& origin, const store::TransferStore& st) {
+std::optional<LabelInput> refresh_labels(const std::string& origin,
+                                         const store::TransferStore& st) {
     const bool pending = origin.ends_with(" pending");
     const std::string o = pending ? origin.substr(0, origin.size() - 8) : origin;
     if (o.starts_with("file:")) return pending ? read_file_labels(o.substr(5), st) : std::nullopt;
@@ -66,15 +69,20 @@ std::optional<LabelInput> refresh_labels(const std::string& origin, const store:
     const auto hash = o.rfind('#');
     const std::string where = o.substr(3, hash - 3);
     if (!std::filesystem::exists(where) && !where.starts_with("postgres")) return std::nullopt;
-    if (!pending && fmt::format("{}", label::LabelStore::open(where)->version()) == o.substr(hash + 1)) return std::nullopt;
+    if (!pending &&
+        fmt::format("{}", label::LabelStore::open(where)->version()) == o.substr(hash + 1))
+        return std::nullopt;
     return read_db_labels(where, st);
 }
 
 void print_summary(const char* what, const risk::Engine& e, double secs) {
     const auto& s = e.stats();
-    fmt::print("exposure {}: {} transfers applied (to block {}), {} sources, {} state entries; {} transfers in {:.2f}s{}\n", what,
-               e.applied_transfers(), e.last_block() ? std::to_string(*e.last_block()) : "none", e.sources(), e.state_entries(),
-               s.transfers, secs, s.rebuilt ? fmt::format(" (rebuilt: {})", s.rebuild_reason) : "");
+    fmt::print(
+        "exposure {}: {} transfers applied (to block {}), {} sources, {} state entries; {} "
+        "transfers in {:.2f}s{}\n",
+        what, e.applied_transfers(), e.last_block() ? std::to_string(*e.last_block()) : "none",
+        e.sources(), e.state_entries(), s.transfers, secs,
+        s.rebuilt ? fmt::format(" (rebuilt: {})", s.rebuild_reason) : "");
 }
 
 void run(const ExposureArgs& a, bool rebuild) {
@@ -85,7 +93,8 @@ void run(const ExposureArgs& a, bool rebuild) {
     const auto dir = risk::exposure_dir(a.data_dir);
     auto e = risk::Engine::load(chain, dir);
     std::vector<risk::LabelFact> facts;
-    if (e && a.hops_given && a.hops != e->hops()) {  // another hop limit: start again with the same labels
+    if (e && a.hops_given &&
+        a.hops != e->hops()) {  // another hop limit: start again with the same labels
         facts = e->labels();
         e.reset();
     }
@@ -93,7 +102,10 @@ void run(const ExposureArgs& a, bool rebuild) {
     auto labels = read_labels(a, *st);
     if (!labels && e) labels = refresh_labels(origin, *st);
     if (!e) {
-        if (!labels && facts.empty()) throw InputError("no labels: give --labels FILE or --labels-db URL, or import labels into " + label::LabelStore::default_path(a.data_dir).string());
+        if (!labels && facts.empty())
+            throw InputError(
+                "no labels: give --labels FILE or --labels-db URL, or import labels into " +
+                label::LabelStore::default_path(a.data_dir).string());
         e = std::make_unique<risk::Engine>(chain, risk::Options{a.hops});
         e->set_labels(std::move(facts));
         rebuild = false;  // a fresh engine applies everything anyway
@@ -109,22 +121,32 @@ void run(const ExposureArgs& a, bool rebuild) {
     else
         e->advance();
     e->save(dir);
-    print_summary(rebuild ? "rebuilt" : "updated", *e, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+    print_summary(rebuild ? "rebuilt" : "updated", *e,
+                  std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
 }
 
 }  // namespace
 
 void add_exposure_command(CLI::App& app) {
-    auto* cmd = app.add_subcommand("exposure", "Maintain per-address exposure to labelled categories (docs/exposure.md)");
+    auto* cmd = app.add_subcommand(
+        "exposure", "Maintain per-address exposure to labelled categories (docs/exposure.md)");
     cmd->require_subcommand(1);
     for (const bool rebuild : {true, false}) {
         auto a = std::make_shared<ExposureArgs>();
-        auto* sub = cmd->add_subcommand(rebuild ? "rebuild" : "update",
-                                        rebuild ? "Recompute all exposure from scratch" : "Apply new blocks and label changes to the stored exposure");
+        auto* sub = cmd->add_subcommand(
+            rebuild ? "rebuild" : "update",
+            rebuild ? "Recompute all exposure from scratch"
+                    : "Apply new blocks and label changes to the stored exposure");
         add_data_dir_option(*sub, a->data_dir);
-        sub->add_option("--labels", a->labels, "labels file (CSV address,entity,category[,valid_from,valid_to], JSON, TagPack, OFAC)");
-        sub->add_option("--labels-db", a->labels_db, "label store: a SQLite path or postgresql://… (default: DATA/labels.db if present)");
-        sub->add_option("--hops", a->hops, "intermediate addresses for indirect exposure (default 4; a new value rebuilds)")
+        sub->add_option(
+            "--labels", a->labels,
+            "labels file (CSV address,entity,category[,valid_from,valid_to], JSON, TagPack, OFAC)");
+        sub->add_option(
+            "--labels-db", a->labels_db,
+            "label store: a SQLite path or postgresql://… (default: DATA/labels.db if present)");
+        sub->add_option(
+               "--hops", a->hops,
+               "intermediate addresses for indirect exposure (default 4; a new value rebuilds)")
             ->check(CLI::Range(0, 64))
             ->each([a](const std::string&) { a->hops_given = true; });
         sub->callback([a, rebuild] { run(*a, rebuild); });
@@ -145,7 +167,8 @@ void update_exposure_after_ingest(const store::TransferStore& st, const std::str
         e->set_label_origin(labels->origin);
     }
     e->save(dir);
-    print_summary("updated", *e, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+    print_summary("updated", *e,
+                  std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
 }
 
 }  // namespace chainward::cli

@@ -17,7 +17,9 @@ using namespace detail;
 
 namespace {
 
-bool is_fee(TransferKind k) { return k == TransferKind::Fee || k == TransferKind::Burn; }
+bool is_fee(TransferKind k) {
+    return k == TransferKind::Fee || k == TransferKind::Burn;
+}
 
 /// floor(a * t / b) exactly (b > 0).
 U256 mul_div(const U256& a, const U256& t, const U256& b) {
@@ -28,7 +30,9 @@ U256 mul_div(const U256& a, const U256& t, const U256& b) {
     return p.convert_to<U256>();
 }
 
-std::uint64_t colour_key(std::uint32_t c, AddressId a) { return (static_cast<std::uint64_t>(c) << 32) | a; }
+std::uint64_t colour_key(std::uint32_t c, AddressId a) {
+    return (static_cast<std::uint64_t>(c) << 32) | a;
+}
 
 struct SwapIn {
     U256 total = 0, tainted = 0;
@@ -43,7 +47,7 @@ struct Carry {
 
 /// One pass over transfers [from_id, end_id) for the sources with id >= min_colour, into `T`.
 class Pass {
-public:
+  public:
     Pass(State& s, Tables& T, const Chain& c, std::uint32_t min_colour, UpdateStats& st)
         : s_(s), T_(T), c_(c), min_colour_(min_colour), st_(st), max_hops_(s.opt.hops + 1) {}
 
@@ -65,7 +69,7 @@ public:
         return last;
     }
 
-private:
+  private:
     Role role(AddressId a) const {
         if (a == store::kNoAddress) return Role::Plain;
         auto it = s_.roles.find(a);
@@ -75,7 +79,8 @@ private:
     bool term(AddressId a) const { return role(a) == Role::Terminal; }
     bool candidate(const TransferRef& t) const {
         if (t.to == store::kNoAddress || conv(t.to)) return false;
-        return conv(t.from) || t.kind == TransferKind::Wrap || t.kind == TransferKind::Nft || t.kind == TransferKind::Multi;
+        return conv(t.from) || t.kind == TransferKind::Wrap || t.kind == TransferKind::Nft ||
+               t.kind == TransferKind::Multi;
     }
     bool valid(std::uint32_t c, std::uint64_t block) const {
         const Colour& k = s_.colours[c];
@@ -86,7 +91,8 @@ private:
     // and the sender's entries are matched with its follows in one merge.
     template <class V>
     static auto find_colour(V& v, std::uint32_t c) {
-        return std::lower_bound(v.begin(), v.end(), c, [](const auto& x, std::uint32_t y) { return x.colour < y; });
+        return std::lower_bound(v.begin(), v.end(), c,
+                                [](const auto& x, std::uint32_t y) { return x.colour < y; });
     }
     Follow* follow(AddressId a, std::uint32_t c) {
         auto it = T_.follows.find(a);
@@ -145,7 +151,8 @@ private:
             if (t.from == a || t.to == a) flow_effect(a, t);
     }
 
-    void add_direct(AddressId a, std::uint32_t c, Direction d, const TransferRef& t, AddressId other) {
+    void add_direct(AddressId a, std::uint32_t c, Direction d, const TransferRef& t,
+                    AddressId other) {
         track(a);
         DirectRow& r = T_.direct[DirectKey{a, c, t.asset, static_cast<std::uint8_t>(d)}];
         r.amount += t.amount;
@@ -209,7 +216,9 @@ private:
                     U256 x = f.bal > 0 ? mul_div(eff, p.taint, f.bal) : U256(0);
                     p.taint -= x;
                     while (fl != fend && fl->colour < p.colour) ++fl;  // both sorted by source
-                    carried_.push_back(Carry{p.colour, x, fl != fend && fl->colour == p.colour ? fl->hop + 1 : 1, false});
+                    carried_.push_back(Carry{p.colour, x,
+                                             fl != fend && fl->colour == p.colour ? fl->hop + 1 : 1,
+                                             false});
                 }
             }
         }
@@ -237,7 +246,8 @@ private:
         if (!fee) {
             const bool unwrap = t.kind == TransferKind::Unwrap;
             const bool into_conv = unwrap || conv(t.to);
-            if (into_conv && t.from != store::kNoAddress)  // sources following the payer (even untainted)
+            if (into_conv &&
+                t.from != store::kNoAddress)  // sources following the payer (even untainted)
                 if (auto it = T_.follows.find(t.from); it != T_.follows.end())
                     for (const Follow& f : it->second)
                         if (f.colour >= min_colour_) carry(f.colour);
@@ -245,14 +255,15 @@ private:
         }
         // 3. balances and totals of the addresses kept
         if (t.from != store::kNoAddress && T_.tracked.contains(t.from)) flow_effect(t.from, t);
-        if (t.to != store::kNoAddress && t.to != t.from && T_.tracked.contains(t.to)) flow_effect(t.to, t);
+        if (t.to != store::kNoAddress && t.to != t.from && T_.tracked.contains(t.to))
+            flow_effect(t.to, t);
         tx_done_.push_back(t);
     }
 
     void receive(const TransferRef& t, const Carry& k, bool unwrap, bool into_conv) {
         const std::uint32_t c = k.colour;
         if (k.amount > 0 && k.hop > max_hops_ && !follow(t.to, c)) return;  // beyond the hop limit
-        if (t.to == store::kNoAddress && !unwrap) return;                    // burnt
+        if (t.to == store::kNoAddress && !unwrap) return;                   // burnt
         if (into_conv) {
             if (t.from != store::kNoAddress && follow(t.from, c)) {
                 SwapIn& w = sw_[colour_key(c, t.from)];
@@ -306,7 +317,8 @@ std::uint32_t category_id(State& s, const std::string& c) {
     return static_cast<std::uint32_t>(s.categories.size() - 1);
 }
 
-absl::flat_hash_map<AddressId, Role> roles_of(const Chain& chain, const std::vector<LabelFact>& facts) {
+absl::flat_hash_map<AddressId, Role> roles_of(const Chain& chain,
+                                              const std::vector<LabelFact>& facts) {
     absl::flat_hash_map<AddressId, Role> out;
     for (const auto& f : facts) {
         Role r = trace::role_of_category(f.category);
@@ -356,21 +368,24 @@ struct Engine::Impl {
     bool indirect_of(AddressId src, const std::set<std::string>& cats) const {
         auto r = s.roles.find(src);
         return (r == s.roles.end() || r->second != Role::Converter) &&
-               std::any_of(cats.begin(), cats.end(), [](const std::string& x) { return risky_category(x); });
+               std::any_of(cats.begin(), cats.end(),
+                           [](const std::string& x) { return risky_category(x); });
     }
 
     /// Sources for the facts not yet among the live colours; returns the first new id.
     std::uint32_t sync_colours() {
         std::map<ColourKey, std::set<std::string>> want;
         for (const auto& f : s.facts)
-            if (f.to_block > f.from_block) want[{f.address, f.from_block, f.to_block}].insert(f.category);
+            if (f.to_block > f.from_block)
+                want[{f.address, f.from_block, f.to_block}].insert(f.category);
         const auto first_new = static_cast<std::uint32_t>(s.colours.size());
         std::vector<bool> dead(s.colours.size(), false);
         for (std::uint32_t i = 0; i < s.colours.size(); ++i) {
             Colour& c = s.colours[i];
             if (!c.live) continue;
             auto it = want.find({c.address, c.from, c.to});
-            if (it == want.end() || indirect_of(c.src, it->second) != c.indirect) {  // gone, or now traced differently: again
+            if (it == want.end() || indirect_of(c.src, it->second) !=
+                                        c.indirect) {  // gone, or now traced differently: again
                 c.live = false;
                 dead[i] = true;
                 ++st.colours_removed;
@@ -404,7 +419,8 @@ struct Engine::Impl {
         if (!pending_known) {
             pending.clear();
             for (std::uint32_t i = 0; i < s.colours.size(); ++i)
-                if (s.colours[i].live && s.colours[i].src == store::kNoAddress) pending.push_back(i);
+                if (s.colours[i].live && s.colours[i].src == store::kNoAddress)
+                    pending.push_back(i);
             pending_known = true;
         }
         std::erase_if(pending, [&](std::uint32_t i) {
@@ -423,7 +439,8 @@ struct Engine::Impl {
             return true;
         });
         if (!weth_known) {
-            static const Address weth9 = parse_address("0xc02aaa39b223fe8d0a0e5c4f27ead9083c756cc2");
+            static const Address weth9 =
+                parse_address("0xc02aaa39b223fe8d0a0e5c4f27ead9083c756cc2");
             if (auto id = chain.graph->find_address(weth9)) {
                 s.roles.try_emplace(*id, Role::Converter);
                 weth_known = true;
@@ -470,7 +487,8 @@ void Engine::set_labels(std::vector<LabelFact> facts) {
     s.facts = std::move(facts);
     auto roles = roles_of(m_->chain, s.facts);
     if (roles != s.roles) {
-        if (s.next_id > 0) return m_->rebuild("a label changed an address's role (terminal or converter)");
+        if (s.next_id > 0)
+            return m_->rebuild("a label changed an address's role (terminal or converter)");
         s.roles = std::move(roles);
     }
     const std::uint32_t first_new = m_->sync_colours();
@@ -498,7 +516,8 @@ void Engine::advance() {
     State& s = m_->s;
     if (s.last_block && m_->chain.block_hash) {
         auto h = m_->chain.block_hash(*s.last_block);
-        if (!h || *h != s.last_hash) return m_->rebuild("the chain changed below the last block applied (reorganisation)");
+        if (!h || *h != s.last_hash)
+            return m_->rebuild("the chain changed below the last block applied (reorganisation)");
     }
     m_->resolve_pending();
     const auto before = s.last_block;
@@ -512,16 +531,31 @@ void Engine::rebuild() {
     m_->rebuild("asked");
 }
 
-const UpdateStats& Engine::stats() const { return m_->st; }
-std::optional<std::uint64_t> Engine::last_block() const { return m_->s.last_block; }
-std::uint64_t Engine::applied_transfers() const { return m_->s.next_id; }
-std::size_t Engine::sources() const {
-    return static_cast<std::size_t>(std::count_if(m_->s.colours.begin(), m_->s.colours.end(), [](const Colour& c) { return c.live; }));
+const UpdateStats& Engine::stats() const {
+    return m_->st;
 }
-std::uint32_t Engine::hops() const { return m_->s.opt.hops; }
-const std::vector<LabelFact>& Engine::labels() const { return m_->s.facts; }
-const std::string& Engine::label_origin() const { return m_->s.label_origin; }
-void Engine::set_label_origin(std::string origin) { m_->s.label_origin = std::move(origin); }
+std::optional<std::uint64_t> Engine::last_block() const {
+    return m_->s.last_block;
+}
+std::uint64_t Engine::applied_transfers() const {
+    return m_->s.next_id;
+}
+std::size_t Engine::sources() const {
+    return static_cast<std::size_t>(std::count_if(m_->s.colours.begin(), m_->s.colours.end(),
+                                                  [](const Colour& c) { return c.live; }));
+}
+std::uint32_t Engine::hops() const {
+    return m_->s.opt.hops;
+}
+const std::vector<LabelFact>& Engine::labels() const {
+    return m_->s.facts;
+}
+const std::string& Engine::label_origin() const {
+    return m_->s.label_origin;
+}
+void Engine::set_label_origin(std::string origin) {
+    m_->s.label_origin = std::move(origin);
+}
 std::size_t Engine::state_entries() const {
     std::size_t n = 0;
     for (const auto& [k, v] : m_->s.t.cpots) n += v.size();
@@ -565,7 +599,8 @@ void Engine::save(const std::filesystem::path& dir) {
     s.generation = gen;
     for (const auto& e : fs::directory_iterator(dir)) {
         const std::string n = e.path().filename().string();
-        if ((n.starts_with("rows-") || n.starts_with("state-")) && n != "rows-" + std::to_string(gen) + ".bin" &&
+        if ((n.starts_with("rows-") || n.starts_with("state-")) &&
+            n != "rows-" + std::to_string(gen) + ".bin" &&
             n != "state-" + std::to_string(gen) + ".bin")
             fs::remove(e.path());
     }

@@ -12,9 +12,15 @@ namespace chainward::risk::detail {
 
 using trace::Role;
 
-inline std::uint64_t pot_key(AddressId a, AssetId s) { return (static_cast<std::uint64_t>(a) << 32) | s; }
-inline AddressId key_addr(std::uint64_t k) { return static_cast<AddressId>(k >> 32); }
-inline AssetId key_asset(std::uint64_t k) { return static_cast<AssetId>(k & 0xFFFFFFFFu); }
+inline std::uint64_t pot_key(AddressId a, AssetId s) {
+    return (static_cast<std::uint64_t>(a) << 32) | s;
+}
+inline AddressId key_addr(std::uint64_t k) {
+    return static_cast<AddressId>(k >> 32);
+}
+inline AssetId key_asset(std::uint64_t k) {
+    return static_cast<AssetId>(k & 0xFFFFFFFFu);
+}
 
 /// A source: one labelled address and validity window; the categories of its labels.
 struct Colour {
@@ -69,10 +75,10 @@ struct DirectRow {
 
 /// Everything a pass over the chain changes.
 struct Tables {
-    absl::flat_hash_map<std::uint64_t, Flow> flows;            ///< pots of tracked addresses
-    absl::flat_hash_set<AddressId> tracked;                    ///< addresses with flows
-    absl::flat_hash_map<std::uint64_t, std::vector<CPot>> cpots;     ///< per pot, per source
-    absl::flat_hash_map<AddressId, std::vector<Follow>> follows;     ///< per address, per source
+    absl::flat_hash_map<std::uint64_t, Flow> flows;               ///< pots of tracked addresses
+    absl::flat_hash_set<AddressId> tracked;                       ///< addresses with flows
+    absl::flat_hash_map<std::uint64_t, std::vector<CPot>> cpots;  ///< per pot, per source
+    absl::flat_hash_map<AddressId, std::vector<Follow>> follows;  ///< per address, per source
     absl::flat_hash_map<DirectKey, DirectRow> direct;
 };
 
@@ -82,7 +88,8 @@ struct State {
     std::string label_origin;
     std::vector<std::string> categories;
     std::vector<Colour> colours;
-    absl::flat_hash_map<AddressId, std::vector<std::uint32_t>> by_src;  ///< live colours per address
+    absl::flat_hash_map<AddressId, std::vector<std::uint32_t>>
+        by_src;  ///< live colours per address
     absl::flat_hash_map<AddressId, Role> roles;
     Tables t;
     std::uint64_t next_id = 0;  ///< transfers applied: ids [0, next_id)

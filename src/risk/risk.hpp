@@ -7,7 +7,8 @@
 // converters, terminals) up to `hops` intermediate addresses. Sources are traced separately and
 // their exposure added up (haircut is linear in its sources), so adding or ending a label is one
 // forward trace added to, or removed from, the stored rows; a new block is applied to the stored
-// per-source state. A lookup reads the rows file (`exposure/rows.bin`, memory-mapped), never the graph.
+// per-source state. A lookup reads the rows file (`exposure/rows.bin`, memory-mapped), never the
+// graph.
 #pragma once
 
 #include <cstdint>
@@ -46,13 +47,16 @@ struct LabelFact {
     bool operator==(const LabelFact&) const = default;
 };
 /// Facts with open validity from a CSV LabelSet (source "csv").
-std::vector<LabelFact> facts_from_labelset(const label::LabelSet& labels, const std::string& source = "csv");
+std::vector<LabelFact> facts_from_labelset(const label::LabelSet& labels,
+                                           const std::string& source = "csv");
 /// Facts from label store records of `chain` (other chains are left out). A validity time becomes
 /// the first stored block at or after it; a time after the last stored block is not reached yet
 /// (a start there makes the label inactive, an end there leaves it open) and is converted again
 /// by a later call (*pending says whether there was one).
-std::vector<LabelFact> facts_from_records(const std::vector<label::Record>& records, const store::TransferStore& st,
-                                          const std::string& chain = "eth", bool* pending = nullptr);
+std::vector<LabelFact> facts_from_records(const std::vector<label::Record>& records,
+                                          const store::TransferStore& st,
+                                          const std::string& chain = "eth",
+                                          bool* pending = nullptr);
 
 /// Risky categories: illicit ones (sanctioned, stolen_funds, hacker, heist_attacker, ransomware,
 /// darknet, terrorist_financing, scam, phishing) and mixer, gambling. Their value is traced
@@ -95,8 +99,8 @@ struct ExposureRow {
     Direction direction = Direction::Received;
     Kind kind = Kind::Direct;
     AssetKey asset;
-    U256 amount = 0;  ///< base units
-    U256 total = 0;   ///< everything the address received (sent) in the asset, fees excluded
+    U256 amount = 0;         ///< base units
+    U256 total = 0;          ///< everything the address received (sent) in the asset, fees excluded
     std::uint32_t hops = 1;  ///< fewest hops from the labelled address (direct: 1)
     std::vector<EvidenceStep> path;  ///< the largest contributing source's path, source first
     double share() const;            ///< amount / total, at most 1
@@ -136,7 +140,7 @@ struct UpdateStats {
 
 /// The incremental exposure engine: per-source state over the chain, kept in `dir`.
 class Engine {
-public:
+  public:
     /// A fresh, empty engine (nothing applied yet).
     Engine(Chain chain, Options opt = {});
     ~Engine();
@@ -173,14 +177,14 @@ public:
     void set_label_origin(std::string origin);
     std::size_t state_entries() const;  ///< per-source pots and followed addresses
 
-private:
+  private:
     struct Impl;
     std::unique_ptr<Impl> m_;
 };
 
 /// Read side: the memory-mapped rows file of a data dir. Lookups are a binary search.
 class Index {
-public:
+  public:
     /// nullptr if the data dir has no exposure yet. Throws StoreError if the file is damaged.
     static std::unique_ptr<Index> open(const std::filesystem::path& dir);
     ~Index();
@@ -193,7 +197,7 @@ public:
     std::size_t addresses() const;
     std::size_t rows() const;
 
-private:
+  private:
     Index() = default;
     struct Impl;
     std::unique_ptr<Impl> m_;
@@ -203,8 +207,10 @@ private:
 std::filesystem::path exposure_dir(const std::filesystem::path& data_dir);
 
 /// JSON of a screening result (schema in docs/exposure.md); asset names through `asset_name`.
-std::string screen_json(const ScreenResult& r, const std::function<std::string(const AssetKey&)>& asset_name);
-std::string screen_text(const ScreenResult& r, const std::function<std::string(const AssetKey&)>& asset_name,
+std::string screen_json(const ScreenResult& r,
+                        const std::function<std::string(const AssetKey&)>& asset_name);
+std::string screen_text(const ScreenResult& r,
+                        const std::function<std::string(const AssetKey&)>& asset_name,
                         const std::function<std::string(const AssetKey&, const U256&)>& human);
 
 }  // namespace chainward::risk

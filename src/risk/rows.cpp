@@ -25,7 +25,8 @@ namespace {
 void put_u256(std::uint8_t* p, const U256& v) {
     std::uint64_t w[4] = {0, 0, 0, 0};
     const auto& be = v.backend();
-    for (unsigned i = 0; i < be.size() && i < 4; ++i) w[i] = static_cast<std::uint64_t>(be.limbs()[i]);
+    for (unsigned i = 0; i < be.size() && i < 4; ++i)
+        w[i] = static_cast<std::uint64_t>(be.limbs()[i]);
     for (int i = 0; i < 4; ++i) {
         const std::uint64_t x = __builtin_bswap64(w[3 - i]);
         std::memcpy(p + 8 * i, &x, 8);
@@ -50,7 +51,8 @@ struct Header {
     std::uint32_t version, hops;
     std::uint64_t last_block;  // ~0: none
     std::uint64_t n_addr, n_rows, n_labels, n_steps, n_assets, n_strings;
-    std::uint64_t off_addr, off_rows, off_labels, off_steps, off_assets, off_str_idx, off_str_data, file_size;
+    std::uint64_t off_addr, off_rows, off_labels, off_steps, off_assets, off_str_idx, off_str_data,
+        file_size;
 };
 #pragma pack(push, 1)
 struct AddrRec {
@@ -104,7 +106,8 @@ absl::flat_hash_map<AggKey, Agg> aggregate(const State& s, std::optional<Address
     for (const auto& [k, r] : s.t.direct) {
         if (only && k.addr != *only) continue;
         for (std::uint32_t cat : s.colours[k.colour].cats) {
-            Agg& a = out[AggKey{k.addr, cat, k.dir, static_cast<std::uint8_t>(Kind::Direct), k.asset}];
+            Agg& a =
+                out[AggKey{k.addr, cat, k.dir, static_cast<std::uint8_t>(Kind::Direct), k.asset}];
             a.amount += r.amount;
             a.hops = 1;
             if (!a.direct || r.largest > a.best) {
@@ -119,8 +122,9 @@ absl::flat_hash_map<AggKey, Agg> aggregate(const State& s, std::optional<Address
             if (p.recv == 0) continue;
             for (std::uint32_t cat : s.colours[p.colour].cats) {
                 if (!risky_category(s.categories[cat])) continue;  // direct exposure only
-                Agg& a = out[AggKey{key_addr(key), cat, static_cast<std::uint8_t>(Direction::Received), static_cast<std::uint8_t>(Kind::Indirect),
-                                    key_asset(key)}];
+                Agg& a =
+                    out[AggKey{key_addr(key), cat, static_cast<std::uint8_t>(Direction::Received),
+                               static_cast<std::uint8_t>(Kind::Indirect), key_asset(key)}];
                 a.amount += p.recv;
                 a.hops = std::min(a.hops, p.hop);
                 if (!a.pot || p.recv > a.best) {
@@ -162,7 +166,8 @@ std::vector<RawStep> evidence(const State& s, const AggKey& k, const Agg& a) {
     const Colour& c = s.colours[p.colour];
     rev.push_back({p.first_from, k.addr, p.first_id, p.first_block});
     AddressId cur = p.first_from;
-    if (!find_follow(s, cur, p.colour) && cur != c.src) cur = k.addr;  // a converter payout: the payer's own path
+    if (!find_follow(s, cur, p.colour) && cur != c.src)
+        cur = k.addr;  // a converter payout: the payer's own path
     const std::size_t max_steps = s.opt.hops + 2;
     while (cur != c.src && cur != store::kNoAddress && rev.size() < max_steps) {
         const Follow* f = find_follow(s, cur, p.colour);
@@ -174,7 +179,8 @@ std::vector<RawStep> evidence(const State& s, const AggKey& k, const Agg& a) {
     return rev;
 }
 
-std::vector<std::pair<AggKey, const Agg*>> sorted_rows(const State& s, const Chain& chain, const absl::flat_hash_map<AggKey, Agg>& m,
+std::vector<std::pair<AggKey, const Agg*>> sorted_rows(const State& s, const Chain& chain,
+                                                       const absl::flat_hash_map<AggKey, Agg>& m,
                                                        std::vector<Address>& addr_of) {
     std::vector<std::pair<AggKey, const Agg*>> v;
     v.reserve(m.size());
@@ -186,7 +192,8 @@ std::vector<std::pair<AggKey, const Agg*>> sorted_rows(const State& s, const Cha
         const Address& ax = cache[x.first.addr];
         const Address& ay = cache[y.first.addr];
         if (ax != ay) return ax < ay;
-        return std::tie(x.first.cat, x.first.dir, x.first.kind, x.first.asset) < std::tie(y.first.cat, y.first.dir, y.first.kind, y.first.asset);
+        return std::tie(x.first.cat, x.first.dir, x.first.kind, x.first.asset) <
+               std::tie(y.first.cat, y.first.dir, y.first.kind, y.first.asset);
     });
     addr_of.clear();
     for (const auto& [k, a] : v) addr_of.push_back(cache[k.addr]);
@@ -194,7 +201,9 @@ std::vector<std::pair<AggKey, const Agg*>> sorted_rows(const State& s, const Cha
 }
 
 /// The zero address stands for "none" (a mint's sender).
-Address address_or_zero(const Chain& chain, AddressId id) { return id == store::kNoAddress ? Address{} : chain.graph->address(id); }
+Address address_or_zero(const Chain& chain, AddressId id) {
+    return id == store::kNoAddress ? Address{} : chain.graph->address(id);
+}
 
 U256 total_of(const State& s, const AggKey& k) {
     auto it = s.t.flows.find(pot_key(k.addr, k.asset));
@@ -204,7 +213,7 @@ U256 total_of(const State& s, const AggKey& k) {
 
 // ---- binary helpers ----
 class Out {
-public:
+  public:
     explicit Out(const std::filesystem::path& p) : path_(p), f_(std::fopen(p.c_str(), "wb")) {
         if (!f_) throw StoreError("exposure: cannot write " + p.string());
     }
@@ -212,7 +221,8 @@ public:
         if (f_) std::fclose(f_);
     }
     void raw(const void* p, std::size_t n) {
-        if (n && std::fwrite(p, 1, n, f_) != n) throw StoreError("exposure: write failed: " + path_.string());
+        if (n && std::fwrite(p, 1, n, f_) != n)
+            throw StoreError("exposure: write failed: " + path_.string());
         pos_ += n;
     }
     template <class T>
@@ -238,24 +248,26 @@ public:
         pos_ = 0;
     }
     void close() {
-        if (std::fflush(f_) != 0 || ::fsync(::fileno(f_)) != 0) throw StoreError("exposure: cannot flush " + path_.string());
+        if (std::fflush(f_) != 0 || ::fsync(::fileno(f_)) != 0)
+            throw StoreError("exposure: cannot flush " + path_.string());
         std::fclose(f_);
         f_ = nullptr;
     }
 
-private:
+  private:
     std::filesystem::path path_;
     std::FILE* f_;
     std::uint64_t pos_ = 0;
 };
 
 class In {
-public:
+  public:
     explicit In(const std::filesystem::path& p) : path_(p), f_(p, std::ios::binary) {
         if (!f_) throw StoreError("exposure: cannot read " + p.string());
     }
     void raw(void* p, std::size_t n) {
-        if (n && !f_.read(static_cast<char*>(p), static_cast<std::streamsize>(n))) throw StoreError("exposure: truncated state file " + path_.string());
+        if (n && !f_.read(static_cast<char*>(p), static_cast<std::streamsize>(n)))
+            throw StoreError("exposure: truncated state file " + path_.string());
     }
     template <class T>
     T pod() {
@@ -276,7 +288,7 @@ public:
         return s;
     }
 
-private:
+  private:
     std::filesystem::path path_;
     std::ifstream f_;
 };
@@ -365,7 +377,8 @@ void detail::write_state(const State& s, const std::filesystem::path& file) {
 
 void detail::read_state(State& s, const std::filesystem::path& file) {
     In i(file);
-    if (i.pod<std::uint64_t>() != kStateMagic) throw StoreError("exposure: not a state file: " + file.string());
+    if (i.pod<std::uint64_t>() != kStateMagic)
+        throw StoreError("exposure: not a state file: " + file.string());
     s.opt.hops = i.pod<std::uint32_t>();
     s.next_id = i.pod<std::uint64_t>();
     const bool has_last = i.pod<std::uint8_t>();
@@ -437,13 +450,15 @@ void detail::read_state(State& s, const std::filesystem::path& file) {
         r.largest_block = i.pod<std::uint64_t>();
         r.counterparty = i.pod<AddressId>();
     }
-    if (i.pod<std::uint64_t>() != kStateMagic) throw StoreError("exposure: damaged state file " + file.string());
+    if (i.pod<std::uint64_t>() != kStateMagic)
+        throw StoreError("exposure: damaged state file " + file.string());
 }
 
 std::vector<LabelView> detail::labels_of(const State& s, const Address& a) {
     std::vector<LabelView> out;
     for (const auto& f : s.facts)
-        if (f.address == a) out.push_back(LabelView{f.category, f.entity, f.source, f.from_block, f.to_block});
+        if (f.address == a)
+            out.push_back(LabelView{f.category, f.entity, f.source, f.from_block, f.to_block});
     return out;
 }
 
@@ -464,7 +479,9 @@ std::vector<ExposureRow> detail::rows_of(const State& s, const Chain& chain, Add
         for (const RawStep& st : evidence(s, k, *g)) {
             TransferRef t;
             t.id = st.id;
-            r.path.push_back(EvidenceStep{address_or_zero(chain, st.from), address_or_zero(chain, st.to), chain.graph->tx_hash(t), st.block});
+            r.path.push_back(EvidenceStep{address_or_zero(chain, st.from),
+                                          address_or_zero(chain, st.to), chain.graph->tx_hash(t),
+                                          st.block});
         }
         out.push_back(std::move(r));
     }
@@ -494,7 +511,9 @@ void detail::write_rows(const State& s, const Chain& chain, const std::filesyste
     std::vector<StepRec> steps;
     std::size_t i = 0, j = 0;
     while (i < v.size() || j < labelled.size()) {
-        Address cur = i < v.size() && (j >= labelled.size() || addr_of[i] <= labelled[j].first) ? addr_of[i] : labelled[j].first;
+        Address cur = i < v.size() && (j >= labelled.size() || addr_of[i] <= labelled[j].first)
+                          ? addr_of[i]
+                          : labelled[j].first;
         AddrRec ar{};
         std::memcpy(ar.addr, cur.b.data(), 20);
         ar.first_row = static_cast<std::uint32_t>(rows.size());
@@ -506,7 +525,8 @@ void detail::write_rows(const State& s, const Chain& chain, const std::filesyste
             r.dir = k.dir;
             r.kind = k.kind;
             r.hops = static_cast<std::uint16_t>(std::min<std::uint32_t>(g->hops, 0xFFFF));
-            auto [ai, fresh] = asset_idx.try_emplace(k.asset, static_cast<std::uint32_t>(assets.size()));
+            auto [ai, fresh] =
+                asset_idx.try_emplace(k.asset, static_cast<std::uint32_t>(assets.size()));
             if (fresh) assets.push_back(k.asset);
             r.asset = ai->second;
             put_u256(r.amount, g->amount);
@@ -514,7 +534,8 @@ void detail::write_rows(const State& s, const Chain& chain, const std::filesyste
             r.first_step = static_cast<std::uint32_t>(steps.size());
             for (const RawStep& st : evidence(s, k, *g)) {
                 StepRec sr{};
-                const Address f = address_or_zero(chain, st.from), t = address_or_zero(chain, st.to);
+                const Address f = address_or_zero(chain, st.from),
+                              t = address_or_zero(chain, st.to);
                 std::memcpy(sr.from, f.b.data(), 20);
                 std::memcpy(sr.to, t.b.data(), 20);
                 TransferRef tr;
@@ -529,7 +550,8 @@ void detail::write_rows(const State& s, const Chain& chain, const std::filesyste
         }
         for (; j < labelled.size() && labelled[j].first == cur; ++j) {
             const LabelFact& f = s.facts[labelled[j].second];
-            labels.push_back(LabelRec{sid(f.category), sid(f.entity), sid(f.source), f.from_block, f.to_block});
+            labels.push_back(
+                LabelRec{sid(f.category), sid(f.entity), sid(f.source), f.from_block, f.to_block});
         }
         ar.n_rows = static_cast<std::uint32_t>(rows.size()) - ar.first_row;
         ar.n_labels = static_cast<std::uint32_t>(labels.size()) - ar.first_label;
@@ -604,7 +626,9 @@ struct Index::Impl {
     }
 };
 
-std::filesystem::path exposure_dir(const std::filesystem::path& data_dir) { return data_dir / "exposure"; }
+std::filesystem::path exposure_dir(const std::filesystem::path& data_dir) {
+    return data_dir / "exposure";
+}
 
 std::unique_ptr<Index> Index::open(const std::filesystem::path& dir) {
     std::ifstream cur(dir / "CURRENT");
@@ -613,7 +637,7 @@ std::unique_ptr<Index> Index::open(const std::filesystem::path& dir) {
     const auto file = dir / ("rows-" + std::to_string(gen) + ".bin");
     int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) throw StoreError("exposure: cannot open " + file.string());
-    struct stat sb{};
+    struct stat sb {};
     ::fstat(fd, &sb);
     std::unique_ptr<Index> ix(new Index());
     ix->m_ = std::make_unique<Impl>();
@@ -632,10 +656,15 @@ std::unique_ptr<Index> Index::open(const std::filesystem::path& dir) {
     const auto* b = static_cast<const std::uint8_t*>(m.base);
     m.h = reinterpret_cast<const Header*>(b);
     const Header& h = *m.h;
-    auto fits = [&](std::uint64_t off, std::uint64_t n, std::size_t rec) { return off <= m.size && n <= (m.size - off) / rec; };
-    if (std::memcmp(h.magic, kMagic, 8) != 0 || h.version != 1 || h.file_size != m.size || !fits(h.off_addr, h.n_addr, sizeof(AddrRec)) ||
-        !fits(h.off_rows, h.n_rows, sizeof(RowRec)) || !fits(h.off_labels, h.n_labels, sizeof(LabelRec)) ||
-        !fits(h.off_steps, h.n_steps, sizeof(StepRec)) || !fits(h.off_assets, h.n_assets, sizeof(AssetRec)) ||
+    auto fits = [&](std::uint64_t off, std::uint64_t n, std::size_t rec) {
+        return off <= m.size && n <= (m.size - off) / rec;
+    };
+    if (std::memcmp(h.magic, kMagic, 8) != 0 || h.version != 1 || h.file_size != m.size ||
+        !fits(h.off_addr, h.n_addr, sizeof(AddrRec)) ||
+        !fits(h.off_rows, h.n_rows, sizeof(RowRec)) ||
+        !fits(h.off_labels, h.n_labels, sizeof(LabelRec)) ||
+        !fits(h.off_steps, h.n_steps, sizeof(StepRec)) ||
+        !fits(h.off_assets, h.n_assets, sizeof(AssetRec)) ||
         !fits(h.off_str_idx, h.n_strings + 1, 8) || h.off_str_data > m.size)
         throw StoreError("exposure: damaged rows file " + file.string());
     m.addrs = reinterpret_cast<const AddrRec*>(b + h.off_addr);
@@ -645,7 +674,8 @@ std::unique_ptr<Index> Index::open(const std::filesystem::path& dir) {
     m.assets = reinterpret_cast<const AssetRec*>(b + h.off_assets);
     m.str_idx = reinterpret_cast<const std::uint64_t*>(b + h.off_str_idx);
     m.str_data = reinterpret_cast<const char*>(b + h.off_str_data);
-    if (h.n_strings && m.str_idx[h.n_strings] > m.size - h.off_str_data) throw StoreError("exposure: damaged rows file " + file.string());
+    if (h.n_strings && m.str_idx[h.n_strings] > m.size - h.off_str_data)
+        throw StoreError("exposure: damaged rows file " + file.string());
     return ix;
 }
 
@@ -656,14 +686,17 @@ ScreenResult Index::screen(const Address& a) const {
     ScreenResult r;
     r.address = a;
     const AddrRec* end = m.addrs + m.h->n_addr;
-    const AddrRec* it = std::lower_bound(m.addrs, end, a, [](const AddrRec& x, const Address& y) { return std::memcmp(x.addr, y.b.data(), 20) < 0; });
+    const AddrRec* it = std::lower_bound(m.addrs, end, a, [](const AddrRec& x, const Address& y) {
+        return std::memcmp(x.addr, y.b.data(), 20) < 0;
+    });
     if (it != end && std::memcmp(it->addr, a.b.data(), 20) == 0) {
         if (it->first_label + static_cast<std::uint64_t>(it->n_labels) > m.h->n_labels ||
             it->first_row + static_cast<std::uint64_t>(it->n_rows) > m.h->n_rows)
             throw StoreError("exposure: damaged rows file (address record)");
         for (std::uint32_t i = 0; i < it->n_labels; ++i) {
             const LabelRec& l = m.labels[it->first_label + i];
-            r.labels.push_back(LabelView{m.str(l.cat), m.str(l.entity), m.str(l.source), l.from, l.to});
+            r.labels.push_back(
+                LabelView{m.str(l.cat), m.str(l.entity), m.str(l.source), l.from, l.to});
         }
         for (std::uint32_t i = 0; i < it->n_rows; ++i) {
             const RowRec& x = m.rows[it->first_row + i];
@@ -701,8 +734,14 @@ std::optional<std::uint64_t> Index::last_block() const {
     if (m_->h->last_block == ~0ull) return std::nullopt;
     return m_->h->last_block;
 }
-std::uint32_t Index::hops() const { return m_->h->hops; }
-std::size_t Index::addresses() const { return m_->h->n_addr; }
-std::size_t Index::rows() const { return m_->h->n_rows; }
+std::uint32_t Index::hops() const {
+    return m_->h->hops;
+}
+std::size_t Index::addresses() const {
+    return m_->h->n_addr;
+}
+std::size_t Index::rows() const {
+    return m_->h->n_rows;
+}
 
 }  // namespace chainward::risk

@@ -17,8 +17,8 @@ namespace {
 using namespace chainward;
 using namespace chainward::risk;
 using chainward::risk::testing::Expected;
-using chainward::trace::testing::RandomChain;
 using chainward::trace::testing::random_chain;
+using chainward::trace::testing::RandomChain;
 
 /// The memory graph as a Chain that shows only its first *limit transfers.
 Chain memory_chain(const trace::MemoryGraph& g, const std::uint64_t* limit) {
@@ -36,8 +36,14 @@ Chain memory_chain(const trace::MemoryGraph& g, const std::uint64_t* limit) {
 std::vector<LabelFact> role_labels(const RandomChain& c) {
     std::vector<LabelFact> out;
     const AddressId n = c.n_plain;
-    const std::pair<AddressId, const char*> k[] = {{n + 1, "dex"}, {n + 2, "token"}, {n + 3, "nft_marketplace"}, {n + 4, "exchange"}, {n + 5, "mixer"}};
-    for (auto [id, cat] : k) out.push_back(LabelFact{c.g.address(id), cat, std::string(cat) + " entity", "test", 0, kOpenEnd});
+    const std::pair<AddressId, const char*> k[] = {{n + 1, "dex"},
+                                                   {n + 2, "token"},
+                                                   {n + 3, "nft_marketplace"},
+                                                   {n + 4, "exchange"},
+                                                   {n + 5, "mixer"}};
+    for (auto [id, cat] : k)
+        out.push_back(
+            LabelFact{c.g.address(id), cat, std::string(cat) + " entity", "test", 0, kOpenEnd});
     return out;
 }
 
@@ -56,21 +62,26 @@ LabelFact random_source(std::mt19937_64& rng, const RandomChain& c) {
 
 Expected engine_rows(const auto& screen_of, const RandomChain& c) {
     std::map<std::string, AssetId> asset_ids;
-    for (AssetId a = 0; a < 16; ++a) asset_ids[c.g.asset(a).contract.hex() + to_decimal(c.g.asset(a).token_id) + std::to_string(int(c.g.asset(a).type))] = a;
+    for (AssetId a = 0; a < 16; ++a)
+        asset_ids[c.g.asset(a).contract.hex() + to_decimal(c.g.asset(a).token_id) +
+                  std::to_string(int(c.g.asset(a).type))] = a;
     Expected m;
     for (AddressId id = 1; id <= c.n_plain + 6; ++id)
         risk::testing::add_rows(m, id, screen_of(c.g.address(id)).exposure, [&](const AssetKey& k) {
-            return asset_ids.at(k.contract.hex() + to_decimal(k.token_id) + std::to_string(int(k.type)));
+            return asset_ids.at(k.contract.hex() + to_decimal(k.token_id) +
+                                std::to_string(int(k.type)));
         });
     return m;
 }
 
 std::vector<TransferRef> prefix(const RandomChain& c, std::uint64_t limit) {
     const auto& v = c.g.transfers();
-    return {v.begin(), v.begin() + static_cast<std::ptrdiff_t>(std::min<std::uint64_t>(limit, v.size()))};
+    return {v.begin(),
+            v.begin() + static_cast<std::ptrdiff_t>(std::min<std::uint64_t>(limit, v.size()))};
 }
 
-Expected reference(const RandomChain& c, const std::vector<LabelFact>& facts, std::uint32_t hops, std::uint64_t limit) {
+Expected reference(const RandomChain& c, const std::vector<LabelFact>& facts, std::uint32_t hops,
+                   std::uint64_t limit) {
     // roles from the labels (a label may make a plain address a terminal): the tracer's mapping
     auto roles = c.roles;
     for (const auto& f : facts) {
@@ -80,7 +91,9 @@ Expected reference(const RandomChain& c, const std::vector<LabelFact>& facts, st
         auto [it, fresh] = roles.try_emplace(*id, r);
         if (!fresh && r == trace::Role::Terminal) it->second = r;
     }
-    return risk::testing::expected_exposure(prefix(c, limit), roles, facts, [&](const Address& a) { return c.g.find_address(a); }, hops);
+    return risk::testing::expected_exposure(
+        prefix(c, limit), roles, facts, [&](const Address& a) { return c.g.find_address(a); },
+        hops);
 }
 
 /// Transfer positions at which a transaction starts (valid places to cut the chain).
@@ -106,8 +119,9 @@ std::string diff(const Expected& a, const Expected& b) {
 std::string describe(const Expected& m) {
     std::string s;
     for (const auto& [k, v] : m)
-        s += "  addr " + std::to_string(std::get<0>(k)) + " " + std::get<1>(k) + (std::get<2>(k) ? " sent " : " received ") +
-             (std::get<3>(k) ? "indirect" : "direct") + " asset " + std::to_string(std::get<4>(k)) + " = " + to_decimal(v) + "\n";
+        s += "  addr " + std::to_string(std::get<0>(k)) + " " + std::get<1>(k) +
+             (std::get<2>(k) ? " sent " : " received ") + (std::get<3>(k) ? "indirect" : "direct") +
+             " asset " + std::to_string(std::get<4>(k)) + " = " + to_decimal(v) + "\n";
     return s;
 }
 
@@ -117,7 +131,8 @@ TEST(Exposure, RandomChainsMatchTheReferenceTracer) {
         RandomChain c = random_chain(seed, 8, 60);
         std::mt19937_64 rng(seed * 7919);
         auto facts = role_labels(c);
-        for (int i = 0, n = 1 + static_cast<int>(rng() % 3); i < n; ++i) facts.push_back(random_source(rng, c));
+        for (int i = 0, n = 1 + static_cast<int>(rng() % 3); i < n; ++i)
+            facts.push_back(random_source(rng, c));
         const std::uint32_t hops = static_cast<std::uint32_t>(rng() % 5);
         std::uint64_t limit = ~0ull;
         Engine e(memory_chain(c.g, &limit), Options{hops});
@@ -125,7 +140,9 @@ TEST(Exposure, RandomChainsMatchTheReferenceTracer) {
         e.advance();
         Expected want = reference(c, facts, hops, limit);
         Expected got = engine_rows([&](const Address& a) { return e.screen(a); }, c);
-        ASSERT_EQ(got, want) << "seed " << seed << "\nwant:\n" << describe(want) << "got:\n" << describe(got);
+        ASSERT_EQ(got, want) << "seed " << seed << "\nwant:\n"
+                             << describe(want) << "got:\n"
+                             << describe(got);
         for (const auto& [k, v] : want) (std::get<3>(k) ? indirect_rows : direct_rows)++;
     }
     EXPECT_GT(indirect_rows, 500u);  // the comparison is not vacuous
@@ -152,23 +169,32 @@ TEST(Exposure, IncrementalEqualsRebuild) {
             e->advance();
             // a label change: add, remove, end, re-categorise; rarely a role change
             switch (rng() % 6) {
-                case 0: facts.push_back(random_source(rng, c)); break;
+                case 0:
+                    facts.push_back(random_source(rng, c));
+                    break;
                 case 1:
-                    if (facts.size() > 5) facts.erase(facts.begin() + 5 + static_cast<std::ptrdiff_t>(rng() % (facts.size() - 5)));
+                    if (facts.size() > 5)
+                        facts.erase(facts.begin() + 5 +
+                                    static_cast<std::ptrdiff_t>(rng() % (facts.size() - 5)));
                     break;
                 case 2:
-                    if (facts.size() > 5) facts.back().to_block = facts.back().from_block + 1 + rng() % (c.blocks + 1);
+                    if (facts.size() > 5)
+                        facts.back().to_block =
+                            facts.back().from_block + 1 + rng() % (c.blocks + 1);
                     break;
                 case 3:
                     if (facts.size() > 5) facts.back().category = kCats[rng() % 4];
                     break;
                 case 4:
                     if (rng() % 4 == 0) {
-                        facts.push_back(LabelFact{c.g.address(1 + static_cast<AddressId>(rng() % c.n_plain)), "exchange_deposit", "ex", "test", 0, kOpenEnd});
+                        facts.push_back(
+                            LabelFact{c.g.address(1 + static_cast<AddressId>(rng() % c.n_plain)),
+                                      "exchange_deposit", "ex", "test", 0, kOpenEnd});
                         ++rebuilds;
                     }
                     break;
-                default: break;
+                default:
+                    break;
             }
             e->set_labels(facts);
             ++label_changes;
@@ -189,13 +215,15 @@ TEST(Exposure, IncrementalEqualsRebuild) {
         const Expected want = reference(c, facts, hops, limit);
         ASSERT_TRUE(inc == want) << "seed " << seed << "\n" << diff(inc, want);
         e->rebuild();
-        ASSERT_EQ(engine_rows([&](const Address& a) { return e->screen(a); }, c), full) << "seed " << seed;
+        ASSERT_EQ(engine_rows([&](const Address& a) { return e->screen(a); }, c), full)
+            << "seed " << seed;
         // totals (share denominators) agree too
         for (AddressId id = 1; id <= c.n_plain + 6; ++id) {
             auto x = fresh.screen(c.g.address(id)).exposure;
             auto y = e->screen(c.g.address(id)).exposure;
             ASSERT_EQ(x.size(), y.size());
-            for (std::size_t i = 0; i < x.size(); ++i) EXPECT_EQ(x[i].total, y[i].total) << "seed " << seed;
+            for (std::size_t i = 0; i < x.size(); ++i)
+                EXPECT_EQ(x[i].total, y[i].total) << "seed " << seed;
         }
     }
     EXPECT_GT(label_changes, 400u);
@@ -242,7 +270,9 @@ TEST(Exposure, RowsFileReadsBackTheEngine) {
             EXPECT_EQ(a.labels.size(), b.labels.size());
             EXPECT_EQ(a.risk.level, b.risk.level);
         }
-        EXPECT_FALSE(ix->screen(parse_address("0x00000000000000000000000000000000000000aa")).risk.level != Level::None);
+        EXPECT_FALSE(
+            ix->screen(parse_address("0x00000000000000000000000000000000000000aa")).risk.level !=
+            Level::None);
     }
 }
 
@@ -264,7 +294,8 @@ TEST(Exposure, RiskLevels) {
     EXPECT_EQ(assess({}, {row("sanctioned", Kind::Indirect, 20, 1000)}).level, Level::Medium);
     EXPECT_EQ(assess({}, {row("sanctioned", Kind::Indirect, 2, 1000)}).level, Level::Low);
     EXPECT_EQ(assess({}, {row("mixer", Kind::Direct, 2, 1000)}).level, Level::Medium);
-    auto a = assess({}, {row("mixer", Kind::Indirect, 2, 1000), row("sanctioned", Kind::Direct, 1, 1)});
+    auto a =
+        assess({}, {row("mixer", Kind::Indirect, 2, 1000), row("sanctioned", Kind::Direct, 1, 1)});
     EXPECT_EQ(a.level, Level::Severe);
     ASSERT_EQ(a.reasons.size(), 2u);
     EXPECT_TRUE(a.reasons[0].starts_with("severe")) << a.reasons[0];

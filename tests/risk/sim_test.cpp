@@ -33,7 +33,8 @@ struct Sim {
     std::uint64_t heist_block = 0;
     std::set<Address> attackers;  ///< labelled heist_attacker or sanctioned
     explicit Sim(const std::string& preset, std::uint64_t seed, const std::string& extra = "") {
-        run(kBin + " simulate --preset " + preset + " --seed " + std::to_string(seed) + " --out " + (dir.p / "sim").string() + " " + extra + " > /dev/null");
+        run(kBin + " simulate --preset " + preset + " --seed " + std::to_string(seed) + " --out " +
+            (dir.p / "sim").string() + " " + extra + " > /dev/null");
         simdjson::dom::parser tp;
         simdjson::dom::element truth = tp.load((dir.p / "sim/truth.json").string());
         for (simdjson::dom::element h : truth["heists"].get_array()) {
@@ -42,7 +43,8 @@ struct Sim {
         }
     }
     void ingest(const std::string& what) {
-        run(kBin + " ingest --data-dir " + (dir.p / "data").string() + " --genesis " + (dir.p / "sim/genesis.json").string() + " " + what + " > /dev/null");
+        run(kBin + " ingest --data-dir " + (dir.p / "data").string() + " --genesis " +
+            (dir.p / "sim/genesis.json").string() + " " + what + " > /dev/null");
     }
     /// labels.csv, with the heist's labels valid from the theft on.
     std::vector<LabelFact> facts() {
@@ -75,17 +77,21 @@ TEST(ExposureSim, TinyPresetMatchesTheReference) {
     });
     label::LabelSet ls = label::LabelSet::load_csv(sim.dir.p / "sim/labels.csv");
     auto roles = trace::roles_from_labels(g, ls);
-    auto want = risk::testing::expected_exposure(all, roles, facts, [&](const Address& a) { return g.find_address(a); }, 4);
+    auto want = risk::testing::expected_exposure(
+        all, roles, facts, [&](const Address& a) { return g.find_address(a); }, 4);
     risk::testing::Expected got;
     for (AddressId id = 1; id <= st->address_count(); ++id)
-        risk::testing::add_rows(got, id, e.screen(st->address(id)).exposure, [&](const AssetKey& k) { return *st->find_asset(k); });
+        risk::testing::add_rows(got, id, e.screen(st->address(id)).exposure,
+                                [&](const AssetKey& k) { return *st->find_asset(k); });
     ASSERT_EQ(got.size(), want.size());
     EXPECT_TRUE(got == want);
     for (const auto& [k, v] : want) {
         auto it = got.find(k);
         if (it == got.end() || it->second != v) {
-            ADD_FAILURE() << "address " << st->address(std::get<0>(k)).hex() << " " << std::get<1>(k) << " dir " << std::get<2>(k) << " kind "
-                          << std::get<3>(k) << ": want " << to_decimal(v) << " got " << (it == got.end() ? "nothing" : to_decimal(it->second));
+            ADD_FAILURE() << "address " << st->address(std::get<0>(k)).hex() << " "
+                          << std::get<1>(k) << " dir " << std::get<2>(k) << " kind "
+                          << std::get<3>(k) << ": want " << to_decimal(v) << " got "
+                          << (it == got.end() ? "nothing" : to_decimal(it->second));
             break;
         }
     }
@@ -94,9 +100,12 @@ TEST(ExposureSim, TinyPresetMatchesTheReference) {
     std::set<std::string> attacker_direct;
     for (const auto& a : sim.attackers)
         for (const auto& r : e.screen(a).exposure)
-            if (r.kind == Kind::Direct) attacker_direct.insert(r.category + (r.direction == Direction::Sent ? " sent" : " received"));
+            if (r.kind == Kind::Direct)
+                attacker_direct.insert(r.category +
+                                       (r.direction == Direction::Sent ? " sent" : " received"));
     EXPECT_FALSE(attacker_direct.empty());
-    // receivers up to 4 intermediate hops away carry indirect heist exposure, with paths from the source
+    // receivers up to 4 intermediate hops away carry indirect heist exposure, with paths from the
+    // source
     std::set<std::uint32_t> hops_seen;
     std::size_t tainted = 0, clean = 0;
     for (AddressId id = 1; id <= st->address_count(); ++id) {
@@ -109,7 +118,8 @@ TEST(ExposureSim, TinyPresetMatchesTheReference) {
             if (x.kind == Kind::Indirect) {
                 hops_seen.insert(x.hops);
                 ASSERT_FALSE(x.path.empty());
-                EXPECT_TRUE(sim.attackers.contains(x.path.front().from)) << x.path.front().from.hex();
+                EXPECT_TRUE(sim.attackers.contains(x.path.front().from))
+                    << x.path.front().from.hex();
                 EXPECT_EQ(x.path.back().to, a);
                 EXPECT_LE(x.path.size(), 5u + 1u);
             }
@@ -126,7 +136,8 @@ TEST(ExposureSim, TinyPresetMatchesTheReference) {
         }
     }
     // hop h: h-1 intermediate addresses (the tiny playbook launders through up to 3)
-    for (std::uint32_t h = 2; h <= 4; ++h) EXPECT_TRUE(hops_seen.contains(h)) << "no indirect exposure at hop " << h;
+    for (std::uint32_t h = 2; h <= 4; ++h)
+        EXPECT_TRUE(hops_seen.contains(h)) << "no indirect exposure at hop " << h;
     EXPECT_LE(*hops_seen.rbegin(), 5u);
     EXPECT_GT(tainted, 20u);
     EXPECT_GT(clean, 100u);
@@ -136,17 +147,21 @@ TEST(ExposureSim, TinyPresetMatchesTheReference) {
     auto check_before = [&](const Engine& eng, std::uint64_t from_block) {
         std::size_t before = 0;
         for (const auto& t : all) {
-            if (t.block >= from_block || t.to == 0 || t.from == 0 || !sim.attackers.contains(st->address(t.from))) continue;
+            if (t.block >= from_block || t.to == 0 || t.from == 0 ||
+                !sim.attackers.contains(st->address(t.from)))
+                continue;
             if (t.kind == TransferKind::Fee || t.kind == TransferKind::Burn) continue;
             ++before;
             U256 after = 0;  // what the same receiver got from the same attacker from valid_from on
             for (const auto& u : all)
-                if (u.block >= from_block && u.from == t.from && u.to == t.to && u.asset == t.asset && u.kind != TransferKind::Fee &&
+                if (u.block >= from_block && u.from == t.from && u.to == t.to &&
+                    u.asset == t.asset && u.kind != TransferKind::Fee &&
                     u.kind != TransferKind::Burn)
                     after += u.amount;
             U256 direct = 0;
             for (const auto& x : eng.screen(st->address(t.to)).exposure)
-                if (x.category == "heist_attacker" && x.kind == Kind::Direct && x.direction == Direction::Received && st->find_asset(x.asset) == t.asset)
+                if (x.category == "heist_attacker" && x.kind == Kind::Direct &&
+                    x.direction == Direction::Received && st->find_asset(x.asset) == t.asset)
                     direct += x.amount;
             EXPECT_EQ(direct, after) << "receiver " << st->address(t.to).hex();
         }
@@ -155,7 +170,9 @@ TEST(ExposureSim, TinyPresetMatchesTheReference) {
     check_before(e, sim.heist_block);
     std::vector<std::uint64_t> out_blocks;
     for (const auto& t : all)
-        if (t.from != 0 && t.block >= sim.heist_block && sim.attackers.contains(st->address(t.from)) && t.kind != TransferKind::Fee) out_blocks.push_back(t.block);
+        if (t.from != 0 && t.block >= sim.heist_block &&
+            sim.attackers.contains(st->address(t.from)) && t.kind != TransferKind::Fee)
+            out_blocks.push_back(t.block);
     ASSERT_GT(out_blocks.size(), 4u);
     const std::uint64_t mid = out_blocks[out_blocks.size() / 2];
     auto later = facts;
@@ -163,10 +180,12 @@ TEST(ExposureSim, TinyPresetMatchesTheReference) {
         if (sim.attackers.contains(f.address)) f.from_block = mid;
     e.set_labels(later);  // ending and re-adding the sources incrementally
     EXPECT_GT(check_before(e, mid), 0u);
-    auto want_later = risk::testing::expected_exposure(all, roles, later, [&](const Address& a) { return g.find_address(a); }, 4);
+    auto want_later = risk::testing::expected_exposure(
+        all, roles, later, [&](const Address& a) { return g.find_address(a); }, 4);
     risk::testing::Expected got_later;
     for (AddressId id = 1; id <= st->address_count(); ++id)
-        risk::testing::add_rows(got_later, id, e.screen(st->address(id)).exposure, [&](const AssetKey& k) { return *st->find_asset(k); });
+        risk::testing::add_rows(got_later, id, e.screen(st->address(id)).exposure,
+                                [&](const AssetKey& k) { return *st->find_asset(k); });
     EXPECT_TRUE(got_later == want_later);
     EXPECT_LT(got_later.size(), got.size());
 }
@@ -177,7 +196,8 @@ TEST(ExposureSim, IngestUpdatesAndScreenJsonEqualsRebuild) {
     for (const auto& f : fs::directory_iterator(sim.dir.p / "sim/chain")) files.push_back(f.path());
     std::sort(files.begin(), files.end());
     ASSERT_GE(files.size(), 4u);
-    const std::string data = (sim.dir.p / "data").string(), labels = (sim.dir.p / "sim/labels.csv").string();
+    const std::string data = (sim.dir.p / "data").string(),
+                      labels = (sim.dir.p / "sim/labels.csv").string();
     sim.ingest(files[0].string() + " " + files[1].string());
     // the labels live in the data dir's label store; exposure reads them from there
     const auto db_path = label::LabelStore::default_path(data).string();
@@ -192,7 +212,18 @@ TEST(ExposureSim, IngestUpdatesAndScreenJsonEqualsRebuild) {
             auto st = store::TransferStore::open(data, store::TransferStore::Mode::ReadOnly);
             late_addr = st->address(st->address_count() / 3);
             label::Batch b;
-            b.records.push_back(label::Record{0, "eth", late_addr.hex(), "scam", "late scam", "late", 80, label::Bound::time(static_cast<std::int64_t>(st->block(100)->timestamp)), {}, "", true});
+            b.records.push_back(label::Record{
+                0,
+                "eth",
+                late_addr.hex(),
+                "scam",
+                "late scam",
+                "late",
+                80,
+                label::Bound::time(static_cast<std::int64_t>(st->block(100)->timestamp)),
+                {},
+                "",
+                true});
             label::LabelStore::open(db_path)->import(b, "late", "csv", {"test"});
         }
     }
@@ -227,7 +258,8 @@ TEST(ExposureSim, IngestUpdatesAndScreenJsonEqualsRebuild) {
             EXPECT_EQ(std::string_view(r["category"]), w.category);
             EXPECT_EQ(std::string_view(r["direction"]), direction_name(w.direction));
             EXPECT_EQ(std::string_view(r["kind"]), kind_name(w.kind));
-            EXPECT_EQ(std::string_view(r["asset"]), w.asset.type == AssetType::Native ? "native" : w.asset.contract.checksum());
+            EXPECT_EQ(std::string_view(r["asset"]),
+                      w.asset.type == AssetType::Native ? "native" : w.asset.contract.checksum());
             EXPECT_EQ(std::string_view(r["amount"]), to_decimal(w.amount));
             double share = r["share"].get_double();
             EXPECT_GE(share, 0.0);
@@ -247,9 +279,11 @@ TEST(ExposureSim, IngestUpdatesAndScreenJsonEqualsRebuild) {
     EXPECT_GT(with_rows, 5u);
     // the label that arrived between ingests is in the stored exposure, as in the rebuild
     {
-        std::string out = run(kBin + " screen --json --data-dir " + data + " " + late_addr.checksum());
+        std::string out =
+            run(kBin + " screen --json --data-dir " + data + " " + late_addr.checksum());
         EXPECT_NE(out.find("\"source\":\"late\""), std::string::npos) << out;
-        EXPECT_EQ(out, run(kBin + " screen --json --data-dir " + data + " " + late_addr.checksum()));
+        EXPECT_EQ(out,
+                  run(kBin + " screen --json --data-dir " + data + " " + late_addr.checksum()));
         std::size_t rows = 0;
         simdjson::dom::parser p;
         for (simdjson::dom::element r : p.parse(out)["exposure"].get_array()) rows += !r.is_null();

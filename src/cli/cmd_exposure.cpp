@@ -99,8 +99,10 @@ void run(const ExposureArgs& a, bool rebuild) {
         e.reset();
     }
     std::string origin = e ? e->label_origin() : "";
-    auto labels = read_labels(a, *st);
-    if (!labels && e) labels = refresh_labels(origin, *st);
+    // Without --labels/--labels-db an existing state keeps its own label origin (read again if it
+    // changed); only a fresh one falls back to the data dir's label store.
+    const bool given = !a.labels.empty() || !a.labels_db.empty();
+    auto labels = given || !e || origin.empty() ? read_labels(a, *st) : refresh_labels(origin, *st);
     if (!e) {
         if (!labels && facts.empty())
             throw InputError(

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <variant>
@@ -25,6 +26,11 @@ public:
     /// A statement with `?` placeholders; returns its rows. `types` gives each result column's
     /// type ('i' integer, 't' text) so both backends return the same Values.
     virtual std::vector<Row> query(const std::string& sql, const std::vector<Value>& params, const std::string& types) = 0;
+    /// The same, calling `f` per row with one reused Row (no per-row allocation where the backend
+    /// can stream; for bulk reads such as the tracer's label set).
+    virtual void each(const std::string& sql, const std::string& types, const std::function<void(const Row&)>& f) {
+        for (const auto& r : query(sql, {}, types)) f(r);
+    }
     virtual void begin() = 0;
     virtual void commit() = 0;
     virtual void rollback() = 0;

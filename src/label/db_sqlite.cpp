@@ -56,6 +56,30 @@ public:
         }
     }
 
+    void each(const std::string& sql, const std::string& types, const std::function<void(const Row&)>& f) override {
+        try {
+            auto& st = prepared(sql);
+            st.reset();
+            Row r(types.size());
+            for (std::size_t c = 0; c < types.size(); ++c) r[c] = types[c] == 'i' ? Value(std::int64_t{0}) : Value(std::string());
+            while (st.executeStep()) {
+                for (std::size_t c = 0; c < types.size(); ++c) {
+                    const int col = static_cast<int>(c);
+                    if (types[c] == 'i') {
+                        r[c] = static_cast<std::int64_t>(st.getColumn(col).getInt64());
+                    } else {  // assign in place: the string keeps its capacity across rows
+                        auto* text = static_cast<const char*>(st.getColumn(col).getBlob());
+                        std::get<std::string>(r[c]).assign(text ? text : "", static_cast<std::size_t>(st.getColumn(col).getBytes()));
+                    }
+                }
+                f(r);
+            }
+            st.reset();
+        } catch (const SQLite::Exception& e) {
+            throw StoreError(fmt::format("{}: {} (in: {})", path_, e.what(), sql.substr(0, 80)));
+        }
+    }
+
     void begin() override { exec("BEGIN IMMEDIATE"); }
     void commit() override { exec("COMMIT"); }
     void rollback() override {

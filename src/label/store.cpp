@@ -364,12 +364,13 @@ std::uint64_t LabelStore::version() {
 
 LabelSet LabelStore::label_set() {
     LabelSet set;
-    auto rows = impl_->q("SELECT chain, address, entity, category FROM labels ORDER BY id", {}, "tttt");
-    set.reserve(rows.size());
-    for (const auto& r : rows) {
-        if (!is_evm_chain(as_text(r[0]))) continue;
+    set.reserve(count());
+    // Streamed with one reused row: the tracer reads every label on each call, so this path
+    // allocates only what the LabelSet keeps.
+    impl_->db->each("SELECT chain, address, entity, category FROM labels ORDER BY id", "tttt", [&](const Row& r) {
+        if (!is_evm_chain(as_text(r[0]))) return;
         set.add(parse_address(as_text(r[1])), Label{as_text(r[2]), as_text(r[3])});
-    }
+    });
     return set;
 }
 

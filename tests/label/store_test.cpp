@@ -6,6 +6,7 @@
 #include <atomic>
 #include <cstdlib>
 #include <filesystem>
+#include <set>
 
 #include <unistd.h>
 
@@ -193,6 +194,41 @@ TEST_P(Store, ASecondConnectionSeesChangesThroughTheCounterAndTheIndex) {
     EXPECT_EQ(idx.of_category("hacker").size(), 2u);
     EXPECT_EQ(idx.version(), reader->version());
     EXPECT_FALSE(idx.refresh());
+}
+
+std::vector<Record> without_ids(std::vector<Record> v) {
+    for (auto& r : v) r.id = 0;
+    return v;
+}
+
+// The importers' output stored on this backend: the published OFAC files and the shipped DPRK
+// list import, re-import without change, and come back identical through a TagPack export.
+TEST_P(Store, PublishedListsImportIdempotentlyAndRoundTripThroughTagPack) {
+    const std::filesystem::path data = CHAINWARD_SHARED_DATA;
+    ImportOptions o;
+    Batch sdn = read_file(data / "ofac-sdn-csv/sdn_2024-05-03.csv", o);
+    auto r1 = store_->import(sdn, "ofac-sdn", "ofac-csv", {"sdn.csv"});
+    EXPECT_GT(r1.added, 250u);
+    EXPECT_EQ(store_->import(sdn, "ofac-sdn", "ofac-csv", {"sdn.csv"}).unchanged, r1.added);
+    ImportOptions d;
+    d.columns = "note=incident+role+date+source_url+note";
+    Batch dprk = read_file(std::filesystem::path(CHAINWARD_SOURCE_DIR) / "data/labels/dprk-attribution.csv", d);
+    auto r2 = store_->import(dprk, "dprk-attribution", "csv", {"dprk-attribution.csv"});
+    EXPECT_GT(r2.added, 200u);
+    const auto v = store_->version();
+    EXPECT_EQ(store_->import(dprk, "dprk-attribution", "csv", {"dprk-attribution.csv"}).unchanged, r2.added);
+    EXPECT_EQ(store_->version(), v);
+    // Lazarus Group's Ronin address carries the OFAC label and the attribution facts
+    auto ronin = store_->find(std::string_view("0x098B716B8Aaf21512996dC57EB0615e2383E2f96"));
+    std::set<std::string> sources;
+    for (const auto& r : ronin) sources.insert(r.source);
+    EXPECT_EQ(sources, (std::set<std::string>{"ofac-sdn", "dprk-attribution"}));
+
+    const auto before = without_ids(store_->list({.source = "dprk-attribution"}));
+    Batch back = read_text(export_tagpack(before, store_->entities(), "dprk-attribution"), "rt.yaml", ImportOptions{});
+    auto r3 = store_->import(back, "dprk-attribution", "tagpack", {"rt.yaml"});
+    EXPECT_EQ(r3.unchanged, before.size());  // the export is exactly what is stored
+    EXPECT_EQ(r3.added + r3.changed + r3.ended, 0u);
 }
 
 TEST(StoreOpen, AnUnreachableStoreIsAStoreError) {

@@ -1,6 +1,7 @@
 // Ground-truth reference: poison and haircut taint over simulator records, in chain order.
 // Deliberately naive (ordered maps, 256-bit arithmetic, no shortcuts) so that it can be read and
 // checked by hand; the production tracer is compared against it. Rules: docs/simulate.md.
+#include <optional>
 #include <stdexcept>
 
 #include "sim/sim.hpp"
@@ -49,16 +50,16 @@ void TaintReference::apply(const Rec& r) {
     if (from_conv && r.to) {
         // What a converter pays back to an address that paid into a converter in this transaction
         // carries the taint share of what that address paid in.
-        auto it = swap_in_.find(r.to);
-        if (it != swap_in_.end() && it->second.total > 0) {
+        auto it = est_.find(r.to);
+        if (it != est_.end() && it->second.total > 0) {
             hc = amount * wide(it->second.haircut) / wide(it->second.total);
             poison = it->second.poisoned;
         }
     } else if (is_nft && r.to) {
         // An NFT handed to an address that paid into a converter (the marketplace) in this
         // transaction is what the payment bought: wholly tainted if any paid-in value was.
-        auto it = swap_in_.find(r.to);
-        if (it != swap_in_.end() && it->second.total > 0) {
+        auto it = est_.find(r.to);
+        if (it != est_.end() && it->second.total > 0) {
             if (it->second.haircut > 0) hc = amount;
             poison = poison || it->second.poisoned;
         }
@@ -115,14 +116,52 @@ bool TaintReference::is_payout(const Rec& r) const {
 }
 
 void TaintReference::end_tx() {
-    // Within one transaction, everything paid into converters is known before what they pay out
-    // is credited, whatever the order of frames and logs.
-    for (const Rec& r : tx_)
-        if (!is_payout(r)) apply(r);
-    for (const Rec& r : tx_)
-        if (is_payout(r)) apply(r);
+    // The transaction is applied in record order, a payout carrying the share of everything its
+    // receiver paid into converters in the whole transaction (est_: as of the previous round).
+    // Payments can depend on payouts (value paid out and paid in again), so the transaction is
+    // replayed from the pots as they were before it until the payments stop changing; after 16
+    // rounds, once more with the still-changing payouts wholly tainted.
+    std::vector<std::pair<Key, std::optional<Pot>>> saved;
+    auto save = [&](std::uint32_t actor, const Rec& r) {
+        Key k{actor, r.asset, r.token_id};
+        auto it = pots_.find(k);
+        saved.emplace_back(k, it == pots_.end() ? std::nullopt : std::optional<Pot>(it->second));
+    };
+    for (const Rec& r : tx_) {
+        if (r.from) save(r.from, r);
+        if (r.to) save(r.to, r);
+    }
+    const auto freeze_before = freeze_;
+    auto same = [](const SwapIn& a, const SwapIn& b) { return a.total == b.total && a.haircut == b.haircut && a.poisoned == b.poisoned; };
+    est_.clear();
+    for (int round = 1;; ++round) {
+        swap_in_.clear();
+        for (const Rec& r : tx_) apply(r);
+        std::vector<std::uint32_t> moving;
+        for (const Rec& r : tx_) {
+            if (!is_payout(r)) continue;
+            auto e = est_.find(r.to);
+            auto p = swap_in_.find(r.to);
+            if (!same(e == est_.end() ? SwapIn{} : e->second, p == swap_in_.end() ? SwapIn{} : p->second)) moving.push_back(r.to);
+        }
+        if (moving.empty() || round > 16) break;
+        for (auto i = saved.rbegin(); i != saved.rend(); ++i) {
+            if (i->second)
+                pots_[i->first] = *i->second;
+            else
+                pots_.erase(i->first);
+        }
+        freeze_ = freeze_before;
+        est_ = swap_in_;
+        if (round == 16)
+            for (std::uint32_t p : moving) {
+                SwapIn& x = est_[p];
+                x.haircut = x.total;
+            }
+    }
     tx_.clear();
     swap_in_.clear();
+    est_.clear();
 }
 
 std::vector<FreezePoint> TaintReference::freeze_points() const {

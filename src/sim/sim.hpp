@@ -193,6 +193,7 @@ private:
     std::vector<Rec> tx_;
     absl::flat_hash_map<Key, Pot> pots_;
     absl::flat_hash_map<std::uint32_t, SwapIn> swap_in_;  ///< per swapper, within the current transaction
+    absl::flat_hash_map<std::uint32_t, SwapIn> est_;      ///< the same, as of the previous round
     std::map<Key, FreezePoint> freeze_;
 };
 

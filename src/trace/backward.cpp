@@ -10,7 +10,9 @@
 #include <tuple>
 
 #include <absl/container/flat_hash_map.h>
+#include <absl/container/flat_hash_set.h>
 
+#include "trace/arith.hpp"
 #include "trace/roles.hpp"
 #include "trace/trace.hpp"
 
@@ -20,20 +22,9 @@ namespace {
 
 using boost::multiprecision::uint512_t;
 
-std::uint64_t pot_key(AddressId a, AssetId s) { return (static_cast<std::uint64_t>(a) << 32) | s; }
-AddressId key_addr(std::uint64_t k) { return static_cast<AddressId>(k >> 32); }
-AssetId key_asset(std::uint64_t k) { return static_cast<AssetId>(k & 0xFFFFFFFFu); }
-
-U256 mul_div(const U256& a, const U256& t, const U256& b) {
-    static const U256 k128 = (U256(1) << 128) - 1;
-    if (a <= k128 && t <= k128) return (a * t) / b;
-    uint512_t p = uint512_t(a) * uint512_t(t);
-    p /= uint512_t(b);
-    return p.convert_to<U256>();
-}
-
-/// Order in which the forward tracer applies transfers: chain order, except that converter
-/// payouts come after the rest of their transaction.
+/// Walk order: chain order, except that converter payouts come after the rest of their
+/// transaction (the swap rule reversed hands a payout's demand to the payments, which must still
+/// lie ahead; the forward tracer applies payouts in chain order, see docs "Backward").
 using Key = std::tuple<std::uint64_t, std::uint32_t, std::uint8_t, std::uint64_t>;
 
 using Interval = std::pair<U256, U256>;  ///< [first, end) in a pot's cumulative inflow positions
@@ -112,6 +103,7 @@ public:
                 if (streams_[si].owner == e->t.from) es = e;
             }
             ++r_.stats.transfers_visited;
+            ++seq_;
             process(er ? *er : *es, er, es);
         }
         finish(at_since);
@@ -158,7 +150,8 @@ private:
             if (t.block > last_block) return false;
             ++r_.stats.transfers_loaded;
             Key k = key_of(t);
-            if (k <= upto) s.v.push_back(Entry{t, k});
+            // a self-transfer moves nothing (docs/tracing.md "Self-transfers")
+            if (k <= upto && t.from != t.to) s.v.push_back(Entry{t, k});
             return true;
         });
         std::sort(s.v.begin(), s.v.end(), [](const Entry& x, const Entry& y) { return x.key < y.key; });
@@ -168,7 +161,7 @@ private:
         absl::flat_hash_map<AssetId, St> st;
         for (auto& e : s.v) {
             St& p = st[e.t.asset];
-            if (e.t.from == a) {  // debit first: a self-transfer leaves and comes back
+            if (e.t.from == a) {
                 e.out_bal = p.bal;
                 e.out_eff = std::min(e.t.amount, p.bal);
                 e.out_pos = p.out;
@@ -178,10 +171,15 @@ private:
             if (e.t.to == a) {
                 e.in_bal = p.bal;
                 e.in_pos = p.in;
-                p.bal += e.t.amount;
-                p.in += e.t.amount;
+                try {
+                    add_checked(p.bal, e.t.amount, e.t.asset);
+                    add_checked(p.in, e.t.amount, e.t.asset);
+                } catch (const AssetOverflow& x) {
+                    set_aside_.insert(x.asset);  // a fake token's amounts: not traced (docs "Amounts")
+                }
             }
         }
+        std::erase_if(s.v, [&](const Entry& e) { return set_aside_.contains(e.t.asset); });
         if (end_state)
             for (auto& [asset, p] : st) (*end_state)[asset] = {p.bal, p.in};
         s.pos = s.v.size();
@@ -208,6 +206,7 @@ private:
             }
         } else {
             si = load(tg.address, horizon, 0, &end);
+            r_.paths.start(tg.address, 0);
             if (streams_[si].pos > 0) heap_.push({streams_[si].v[streams_[si].pos - 1].key, si});
         }
         if (!streams_[si].v.empty()) r_.horizon_block = std::max(r_.horizon_block.value_or(0), streams_[si].v.back().t.block);
@@ -249,16 +248,25 @@ private:
         iv.swap(m);
     }
 
+    /// x += y; a sum that would pass 2^256 - 1 sets its asset aside instead.
+    void bump(U256& x, const U256& y, AssetId a) {
+        try {
+            add_checked(x, y, a);
+        } catch (const AssetOverflow&) {
+            set_aside_.insert(a);
+        }
+    }
+
     void origin(OriginKind kind, AddressId a, const TransferRef& t, const U256& amount, std::uint32_t hop) {
         auto& tt = tot(t.asset);
         switch (kind) {
-            case OriginKind::Created: tt.created += amount; break;
-            case OriginKind::Labelled: tt.labelled += amount; break;
-            case OriginKind::Fees: tt.fees += amount; break;
-            case OriginKind::Converter: tt.converters += amount; break;
-            case OriginKind::Source: tt.sources += amount; break;
-            case OriginKind::Horizon: tt.horizon += amount; break;
-            case OriginKind::Frontier: tt.frontier += amount; break;
+            case OriginKind::Created: bump(tt.created, amount, t.asset); break;
+            case OriginKind::Labelled: bump(tt.labelled, amount, t.asset); break;
+            case OriginKind::Fees: bump(tt.fees, amount, t.asset); break;
+            case OriginKind::Converter: bump(tt.converters, amount, t.asset); break;
+            case OriginKind::Source: bump(tt.sources, amount, t.asset); break;
+            case OriginKind::Horizon: bump(tt.horizon, amount, t.asset); break;
+            case OriginKind::Frontier: bump(tt.frontier, amount, t.asset); break;
         }
         auto k = std::make_tuple(a, t.asset, static_cast<std::uint8_t>(kind));
         auto [it, fresh] = origins_.try_emplace(k);
@@ -273,8 +281,13 @@ private:
             o.role = role(a);
         }
         o.hop = std::min(o.hop, hop);
-        o.amount += amount;
+        bump(o.amount, amount, t.asset);
         ++o.arrivals;
+        // origins named by a sender are one step before the address whose value they explain
+        // (a swap's payment is no step: the payer's own value changed asset)
+        if ((kind == OriginKind::Labelled || kind == OriginKind::Converter || kind == OriginKind::Source || kind == OriginKind::Frontier) &&
+            r_.paths.hops(t.to))
+            r_.paths.reach(a, PathStep{a, t.to, t}, hop, seq_);
     }
 
     /// The receiver's side: the part of `t` that the receiver's demanded balance came from.
@@ -357,6 +370,7 @@ private:
 
     void process(const Entry& e, Entry* er, Entry* es) {
         const TransferRef& t = e.t;
+        if (set_aside_.contains(t.asset)) return;
         Demand d;
         std::uint32_t hop = 0;  // of the address whose value this transfer explains
         if (er) {
@@ -395,12 +409,13 @@ private:
                 return origin(OriginKind::Frontier, from, t, d.amount, hop + 1);
             }
             const std::uint32_t si = load(from, e.key, hop + 1);
-            r_.parent.emplace(from, PathStep{from, t.to, t});
+            r_.paths.reach(from, PathStep{from, t.to, t}, hop + 1, seq_);
             es = take(si);
             if (es->t.id != t.id) throw std::logic_error("trace --backward: sender's history does not end with the transfer");
         } else if (from != t.to) {
             NodeInfo& n = nodes_[from];
             n.hop = std::min(n.hop, hop + 1);
+            if (er) r_.paths.reach(from, PathStep{from, t.to, t}, hop + 1, seq_);
         }
         // the sender's side: the demanded part was in its pot just before it left
         PotDemand& pd = pots_[pot_key(from, t.asset)];
@@ -445,12 +460,22 @@ private:
             }
         }
         for (auto& [k, o] : origins_)
-            if (o.amount > 0) r_.origins.push_back(std::move(o));
+            if (o.amount > 0 && !set_aside_.contains(o.asset)) r_.origins.push_back(std::move(o));
         std::sort(r_.origins.begin(), r_.origins.end(), [](const BackwardOrigin& x, const BackwardOrigin& y) {
             if (x.amount != y.amount) return x.amount > y.amount;
             return std::tie(x.address, x.asset, x.kind) < std::tie(y.address, y.asset, y.kind);
         });
-        for (auto& [a, t] : totals_) r_.totals[a] = t;
+        for (auto& [a, t] : totals_) {
+            const uint512_t in = uint512_t(t.traced) + t.converted_in;
+            const uint512_t out = uint512_t(t.created) + t.labelled + t.fees + t.converters + t.sources + t.horizon + t.frontier +
+                                  t.below_threshold + t.unexplained + t.converted_out;
+            if (in > uint512_t(std::numeric_limits<U256>::max()) || out > uint512_t(std::numeric_limits<U256>::max())) set_aside_.insert(a);
+        }
+        for (auto& [a, t] : totals_)
+            if (!set_aside_.contains(a)) r_.totals[a] = t;
+        std::erase_if(r_.origins, [&](const BackwardOrigin& o) { return set_aside_.contains(o.asset); });
+        r_.set_aside.assign(set_aside_.begin(), set_aside_.end());
+        std::sort(r_.set_aside.begin(), r_.set_aside.end());
     }
 
     /// Balance of (a, asset) at the point the walk stopped (poison's horizon amounts).
@@ -479,6 +504,8 @@ private:
     absl::flat_hash_map<AssetId, BackwardTotals> totals_;
     using HeapItem = std::pair<Key, std::uint32_t>;
     std::priority_queue<HeapItem> heap_;  // max-heap: latest first
+    std::uint64_t seq_ = 0;               ///< walk position (orders path records)
+    absl::flat_hash_set<AssetId> set_aside_;
 };
 
 }  // namespace
@@ -494,24 +521,6 @@ const char* origin_kind_name(OriginKind k) {
         case OriginKind::Frontier: return "frontier";
     }
     return "?";
-}
-
-std::vector<PathStep> BackwardResult::path_from(const BackwardOrigin& o, std::size_t max_steps) const {
-    std::vector<PathStep> p;
-    AddressId cur = o.address;
-    const bool sender = o.kind == OriginKind::Labelled || o.kind == OriginKind::Converter || o.kind == OriginKind::Source ||
-                        o.kind == OriginKind::Frontier;
-    if (sender) {
-        p.push_back(PathStep{o.address, o.to, o.first});
-        cur = o.to;
-    }
-    while (p.size() < max_steps) {
-        auto it = parent.find(cur);
-        if (it == parent.end()) break;
-        p.push_back(it->second);
-        cur = it->second.to;
-    }
-    return p;
 }
 
 BackwardResult trace_backward(const Graph& g, const BackwardOptions& opt) {

@@ -9,6 +9,53 @@ namespace chainward::trace {
 
 namespace {
 
+/// "path":[…],"path_hops":N,"path_omitted":K — the steps, oldest first; K steps cut after the
+/// first half of a path longer than the cap (docs/tracing.md "Paths").
+template <class C>
+std::string path_json(const C& x, const Path& p) {
+    std::string s = ",\"path\":[";
+    for (std::size_t i = 0; i < p.steps.size(); ++i)
+        s += fmt::format("{}{{\"from\":\"{}\",\"to\":\"{}\",\"block\":{},\"tx\":\"{}\"}}", i ? "," : "", x.addr(p.steps[i].from),
+                         x.addr(p.steps[i].to), p.steps[i].transfer.block, x.tx(p.steps[i].transfer));
+    return s + fmt::format("],\"path_hops\":{},\"path_omitted\":{}", p.hops, p.omitted);
+}
+
+template <class C>
+std::string path_text(const C& x, const Path& p) {
+    std::string s;
+    for (std::size_t i = 0; i < p.steps.size(); ++i) {
+        if (p.omitted && i == p.cut_at) s += fmt::format("  … {} steps omitted ({} in all) …\n", p.omitted, p.hops);
+        s += fmt::format("  {} -> {}  block {} tx {}\n", x.addr(p.steps[i].from), x.addr(p.steps[i].to), p.steps[i].transfer.block,
+                         x.tx(p.steps[i].transfer));
+    }
+    return s;
+}
+
+/// ,"set_aside":[{"asset","asset_name","reason"}…] (without its closing bracket: callers go on
+/// with the next array)
+template <class C>
+std::string set_aside_json(const C& x, const std::vector<AssetId>& v) {
+    std::string s = ",\"set_aside\":[";
+    for (std::size_t i = 0; i < v.size(); ++i) {
+        AssetInfo ai = x.info(v[i]);
+        s += fmt::format("{}{{\"asset\":\"{}\",\"asset_name\":\"{}\",\"reason\":\"a sum of its amounts passes 2^256 - 1\"}}", i ? "," : "",
+                         ai.json_asset, json_escape(ai.name));
+    }
+    return s;
+}
+
+/// DOT edges of a path; a cut path's gap is one dashed edge.
+void path_edges(const Path& p, std::set<std::pair<AddressId, AddressId>>& edges, std::set<std::pair<AddressId, AddressId>>& gaps,
+                std::set<AddressId>& nodes) {
+    for (std::size_t i = 0; i < p.steps.size(); ++i) {
+        const auto& st = p.steps[i];
+        edges.insert({st.from, st.to});
+        nodes.insert(st.from);
+        nodes.insert(st.to);
+        if (p.omitted && i == p.cut_at) gaps.insert({p.steps[i - 1].to, st.from});
+    }
+}
+
 struct Ctx {
     const Result& r;
     const ReportContext& c;
@@ -73,14 +120,7 @@ std::string holding_json(const Ctx& x, const Holding& h, bool with_path) {
     if (auto e = exit_of(x, h))
         s += fmt::format(",\"exit\":{{\"protocol\":\"{}\",\"chain\":\"{}\",\"address\":\"{}\",\"memo\":\"{}\"}}", json_escape(e->protocol),
                          json_escape(e->chain), json_escape(e->address), json_escape(e->memo));
-    if (with_path) {
-        s += ",\"path\":[";
-        auto p = x.r.path_to(h);
-        for (std::size_t i = 0; i < p.size(); ++i)
-            s += fmt::format("{}{{\"from\":\"{}\",\"to\":\"{}\",\"block\":{},\"tx\":\"{}\"}}", i ? "," : "", x.addr(p[i].from), x.addr(p[i].to),
-                             p[i].transfer.block, x.tx(p[i].transfer));
-        s += "]";
-    }
+    if (with_path) s += path_json(x, x.r.path(h));
     return s + "}";
 }
 
@@ -108,6 +148,7 @@ std::string report_json(const Result& r, const ReportContext& c) {
             to_decimal(t.below_threshold), to_decimal(t.beyond_limits), to_decimal(t.shortfall), t.balanced());
         first = false;
     }
+    s += "]" + set_aside_json(x, r.set_aside);
     auto arr = [&](const char* name, const std::vector<Holding>& v, bool path) {
         s += fmt::format("],\"{}\":[", name);
         for (std::size_t i = 0; i < v.size(); ++i) s += (i ? "," : "") + holding_json(x, v[i], path);
@@ -116,8 +157,10 @@ std::string report_json(const Result& r, const ReportContext& c) {
     arr("at_rest", r.at_rest, true);
     arr("converted", r.converted, false);
     arr("frontier", r.frontier, false);
-    s += fmt::format("],\"stats\":{{\"transfers_visited\":{},\"transfers_loaded\":{},\"addresses_followed\":{},\"trace_seconds\":{:.6f}}}}}\n",
-                     r.stats.transfers_visited, r.stats.transfers_loaded, r.stats.addresses_followed, r.stats.seconds);
+    s += fmt::format(
+        "],\"stats\":{{\"transfers_visited\":{},\"transfers_loaded\":{},\"addresses_followed\":{},\"unsettled_transactions\":{},"
+        "\"trace_seconds\":{:.6f}}}}}\n",
+        r.stats.transfers_visited, r.stats.transfers_loaded, r.stats.addresses_followed, r.stats.unsettled_transactions, r.stats.seconds);
     return s;
 }
 
@@ -149,6 +192,8 @@ std::string report_text(const Result& r, const ReportContext& c) {
     if (r.limits.any())
         s += fmt::format("LIMITS HIT:{}{}{}{}\n", r.limits.hops ? " hops" : "", r.limits.max_addresses ? " max-addresses" : "",
                          r.limits.until ? " until" : "", r.limits.min_amount ? " min-amount" : "");
+    for (AssetId a : r.set_aside)
+        s += fmt::format("SET ASIDE: {} (a sum of its amounts passes 2^256 - 1: a fake token's); every other asset is traced\n", x.info(a).name);
     s += "\nper asset                 traced   at rest   terminals   converted out   fees   below/beyond\n";
     for (const auto& [a, t] : r.totals) {
         AssetInfo ai = x.info(a);
@@ -180,8 +225,7 @@ std::string report_text(const Result& r, const ReportContext& c) {
     if (!r.frontier.empty()) table("stopped by a limit", r.frontier);
     if (!r.freeze_points.empty()) {
         s += "\npath to the largest freeze point:\n";
-        for (const auto& p : r.path_to(r.freeze_points.front()))
-            s += fmt::format("  {} -> {}  block {} tx {}\n", x.addr(p.from), x.addr(p.to), p.transfer.block, x.tx(p.transfer));
+        s += path_text(x, r.path(r.freeze_points.front()));
     }
     s += fmt::format("\n{} transfers visited, {} addresses followed\n", r.stats.transfers_visited, r.stats.addresses_followed);
     return s;
@@ -191,20 +235,16 @@ std::string report_dot(const Result& r, const ReportContext& c) {
     Ctx x{r, c};
     // Edges of the explaining paths of the largest holdings, until the edge budget is spent; the
     // rest of the flow is collapsed into one "other" node per kind.
-    std::set<std::pair<AddressId, AddressId>> edges;
+    std::set<std::pair<AddressId, AddressId>> edges, gaps;
     std::set<AddressId> nodes;
     U256 other_fp = 0, other_rest = 0;
     auto add = [&](const Holding& h, U256& other) {
-        auto p = r.path_to(h);
-        if (edges.size() + p.size() > c.dot_max_edges) {
+        Path p = r.path(h);
+        if (edges.size() + p.steps.size() > c.dot_max_edges) {
             other += h.amount;
             return;
         }
-        for (const auto& st : p) {
-            edges.insert({st.from, st.to});
-            nodes.insert(st.from);
-            nodes.insert(st.to);
-        }
+        path_edges(p, edges, gaps, nodes);
         nodes.insert(h.address);
     };
     for (const auto& h : r.freeze_points) add(h, other_fp);
@@ -227,6 +267,7 @@ std::string report_dot(const Result& r, const ReportContext& c) {
         s += fmt::format("  a{} [label=\"{}\"{}];\n", a, lab, style);
     }
     for (const auto& [f, t] : edges) s += fmt::format("  a{} -> a{};\n", f, t);
+    for (const auto& [f, t] : gaps) s += fmt::format("  a{} -> a{} [style=dashed,label=\"path cut\"];\n", f, t);
     if (other_fp > 0 || other_rest > 0) s += "  other [label=\"smaller branches collapsed\",shape=note];\n";
     s += "}\n";
     return s;
@@ -291,6 +332,7 @@ std::string report_json(const BackwardResult& r, const ReportContext& c) {
             r.model == Model::Poison ? "null" : (t.balanced() ? "true" : "false"));
         first = false;
     }
+    s += "]" + set_aside_json(x, r.set_aside);
     s += "],\"origins\":[";
     for (std::size_t i = 0; i < r.origins.size(); ++i) {
         const BackwardOrigin& o = r.origins[i];
@@ -299,16 +341,12 @@ std::string report_json(const BackwardResult& r, const ReportContext& c) {
         label::Label l = x.label_of(o.address, o.role);
         s += fmt::format(
             "{}{{\"kind\":\"{}\",\"address\":\"{}\",\"entity\":\"{}\",\"category\":\"{}\",\"role\":\"{}\",\"asset\":\"{}\",\"asset_name\":\"{}\"{},"
-            "\"amount\":\"{}\",\"amount_human\":\"{}\",\"share\":{:.9f},\"hop\":{},\"block\":{},\"tx\":\"{}\",\"arrivals\":{},\"path\":[",
+            "\"amount\":\"{}\",\"amount_human\":\"{}\",\"share\":{:.9f},\"hop\":{},\"block\":{},\"tx\":\"{}\",\"arrivals\":{}",
             i ? "," : "", origin_kind_name(o.kind), x.addr(o.address), json_escape(l.entity), json_escape(l.category), role_name(o.role), ai.json_asset,
             json_escape(ai.name),
             k.type == AssetType::Erc721 || k.type == AssetType::Erc1155 ? fmt::format(",\"token_id\":\"{}\"", to_decimal(k.token_id)) : "",
             to_decimal(o.amount), format_units(o.amount, ai.decimals), x.share(o), o.hop, o.first.block, x.first_tx(o), o.arrivals);
-        auto p = r.path_from(o);
-        for (std::size_t j = 0; j < p.size(); ++j)
-            s += fmt::format("{}{{\"from\":\"{}\",\"to\":\"{}\",\"block\":{},\"tx\":\"{}\"}}", j ? "," : "", x.addr(p[j].from), x.addr(p[j].to),
-                             p[j].transfer.block, x.tx(p[j].transfer));
-        s += "]}";
+        s += path_json(x, r.path(o)) + "}";
     }
     s += fmt::format("],\"stats\":{{\"transfers_visited\":{},\"transfers_loaded\":{},\"addresses_followed\":{},\"trace_seconds\":{:.6f}}}}}\n",
                      r.stats.transfers_visited, r.stats.transfers_loaded, r.stats.addresses_followed, r.stats.seconds);
@@ -359,8 +397,7 @@ std::string report_text(const BackwardResult& r, const ReportContext& c) {
     if (r.origins.size() > c.top) s += fmt::format("  … {} more (use --json or --csv for all)\n", r.origins.size() - c.top);
     if (!r.origins.empty()) {
         s += "\npath from the largest origin:\n";
-        for (const auto& p : r.path_from(r.origins.front()))
-            s += fmt::format("  {} -> {}  block {} tx {}\n", x.addr(p.from), x.addr(p.to), p.transfer.block, x.tx(p.transfer));
+        s += path_text(x, r.path(r.origins.front()));
     }
     s += fmt::format("\n{} transfers visited, {} addresses followed\n", r.stats.transfers_visited, r.stats.addresses_followed);
     return s;
@@ -368,21 +405,17 @@ std::string report_text(const BackwardResult& r, const ReportContext& c) {
 
 std::string report_dot(const BackwardResult& r, const ReportContext& c) {
     BCtx x{r, c};
-    std::set<std::pair<AddressId, AddressId>> edges;
+    std::set<std::pair<AddressId, AddressId>> edges, gaps;
     std::set<AddressId> nodes(r.targets.begin(), r.targets.end());
     bool collapsed = false;
     std::map<AddressId, std::string> amount_of;
     for (const auto& o : r.origins) {
-        auto p = r.path_from(o);
-        if (edges.size() + p.size() > c.dot_max_edges) {
+        Path p = r.path(o);
+        if (edges.size() + p.steps.size() > c.dot_max_edges) {
             collapsed = true;
             continue;
         }
-        for (const auto& st : p) {
-            edges.insert({st.from, st.to});
-            nodes.insert(st.from);
-            nodes.insert(st.to);
-        }
+        path_edges(p, edges, gaps, nodes);
         nodes.insert(o.address);
         amount_of[o.address] += fmt::format("\\n{}: {}", origin_kind_name(o.kind), json_escape(x.human(o.amount, o.asset)));
     }
@@ -399,6 +432,7 @@ std::string report_dot(const BackwardResult& r, const ReportContext& c) {
         s += fmt::format("  a{} [label=\"{}\"{}];\n", a, lab, style);
     }
     for (const auto& [f, t] : edges) s += fmt::format("  a{} -> a{};\n", f, t);
+    for (const auto& [f, t] : gaps) s += fmt::format("  a{} -> a{} [style=dashed,label=\"path cut\"];\n", f, t);
     if (collapsed) s += "  other [label=\"smaller origins collapsed\",shape=note];\n";
     s += "}\n";
     return s;

@@ -1,13 +1,22 @@
 // Forward tracer: merges the chain-ordered adjacency streams of tainted addresses with a min-heap
 // on the global transfer id, so it only reads the transfers of addresses that hold taint (and
 // their history once, for opening balances), never the whole chain.
+//
+// Each transaction is settled as a unit (docs/tracing.md "Across assets"): its transfers are
+// applied in chain order, a converter payout carrying the share of what its payer paid converters
+// in the whole transaction. Since a payout can come before the payment it answers, and value paid
+// out can be forwarded or paid in again within the transaction, the transaction is applied again
+// from its start with the payments of the last round until they no longer change (a fixed point):
+// journals put every touched entry back as it was before the round.
 #include <algorithm>
 #include <chrono>
 #include <deque>
 #include <queue>
 
 #include <absl/container/flat_hash_map.h>
+#include <absl/container/flat_hash_set.h>
 
+#include "trace/arith.hpp"
 #include "trace/roles.hpp"
 #include "trace/trace.hpp"
 
@@ -17,20 +26,10 @@ namespace {
 
 using boost::multiprecision::uint512_t;
 
-constexpr std::uint64_t kNone = std::numeric_limits<std::uint64_t>::max();
-
-std::uint64_t pot_key(AddressId a, AssetId s) { return (static_cast<std::uint64_t>(a) << 32) | s; }
-AddressId key_addr(std::uint64_t k) { return static_cast<AddressId>(k >> 32); }
-AssetId key_asset(std::uint64_t k) { return static_cast<AssetId>(k & 0xFFFFFFFFu); }
-
-/// floor(a * t / b) exactly (b > 0, t <= b): never more than a.
-U256 mul_div(const U256& a, const U256& t, const U256& b) {
-    static const U256 k128 = (U256(1) << 128) - 1;
-    if (a <= k128 && t <= k128) return (a * t) / b;
-    uint512_t p = uint512_t(a) * uint512_t(t);
-    p /= uint512_t(b);
-    return p.convert_to<U256>();
-}
+/// Settling rounds per transaction (2-3 in practice). A transaction that has not settled by then
+/// (value paid in and out again many times) gets one last round in which every payout whose
+/// payments were still changing is wholly tainted: it errs towards taint, never away from it.
+constexpr int kMaxRounds = 16;
 
 struct Lot {
     U256 amount;
@@ -44,12 +43,16 @@ struct Pot {
 };
 
 struct Node {
-    std::uint32_t hop = 0;
     bool source = false;  ///< an AddressSource: every inflow is tainted
 };
 
 struct SwapIn {
     U256 total = 0, tainted = 0;
+    /// What the swap rule depends on: nothing when no payment was tainted.
+    bool same_share(const SwapIn& o) const {
+        if (tainted == 0 || o.tainted == 0) return tainted == o.tainted;
+        return total == o.total && tainted == o.tainted;
+    }
 };
 
 /// Chain-ordered transfers still to merge: a fixed list (the source transfers) or an address's
@@ -62,7 +65,45 @@ struct Stream {
     bool done = true;
 };
 
+/// A map whose entries can be put back as they were when a settling round began: an entry is
+/// saved the first time a round touches it.
+template <class K, class V>
+class Journaled {
+public:
+    struct Slot {
+        V v{};
+        std::uint32_t round = 0;
+    };
+    V& at(const K& k, std::uint32_t round) {
+        auto [it, fresh] = m_.try_emplace(k);
+        if (it->second.round != round) {
+            saved_.emplace_back(k, fresh ? std::nullopt : std::optional<V>(it->second.v));
+            it->second.round = round;
+        }
+        return it->second.v;
+    }
+    const V* find(const K& k) const {
+        auto it = m_.find(k);
+        return it == m_.end() ? nullptr : &it->second.v;
+    }
+    bool contains(const K& k) const { return m_.contains(k); }
+    std::size_t size() const { return m_.size(); }
+    void commit() { saved_.clear(); }
+    void rollback() {
+        for (auto i = saved_.rbegin(); i != saved_.rend(); ++i) {
+            if (i->second)
+                m_[i->first] = Slot{std::move(*i->second), 0};
+            else
+                m_.erase(i->first);
+        }
+        saved_.clear();
+    }
+    const absl::flat_hash_map<K, Slot>& all() const { return m_; }
 
+private:
+    absl::flat_hash_map<K, Slot> m_;
+    std::vector<std::pair<K, std::optional<V>>> saved_;
+};
 
 class Tracer {
 public:
@@ -76,47 +117,14 @@ public:
         if (!o_.source_transfers.empty()) push_stream(std::vector<TransferRef>(o_.source_transfers.begin(), o_.source_transfers.end()));
         for (const auto& s : o_.source_addresses) activate_source(s);
         if (source_ids_.empty() && o_.source_addresses.empty()) throw InputError("trace: no sources (give transactions or addresses)");
-
-        for (;;) {
-            if (heap_.empty()) {
-                flush();  // payouts may start following new addresses
-                if (heap_.empty()) break;
-                continue;
+        while (!heap_.empty()) {
+            const TransferRef& next = top();
+            if (o_.until_block && next.block > *o_.until_block) {
+                r_.limits.until = true;
+                break;
             }
-            const std::uint32_t si = heap_.top().second;
-            const TransferRef& next = streams_[si].v[streams_[si].pos];
-            if (next.block != cur_block_ || next.tx_index != cur_tx_) {
-                // The transaction is complete: apply its deferred payouts before anything later.
-                // They may start following addresses whose streams begin before `next`.
-                if (!deferred_.empty()) {
-                    flush();
-                    continue;
-                }
-                swap_in_.clear();
-                if (o_.until_block && next.block > *o_.until_block) {
-                    r_.limits.until = true;
-                    break;
-                }
-                cur_block_ = next.block;
-                cur_tx_ = next.tx_index;
-            }
-            heap_.pop();
-            Stream& s = streams_[si];
-            const TransferRef t = s.v[s.pos++];
-            if (s.pos < s.v.size() || refill(s))
-                heap_.push({s.v[s.pos].id, si});
-            else
-                std::vector<TransferRef>().swap(s.v);
-            if (last_id_ != kNone && t.id <= last_id_) continue;  // seen through the other side
-            last_id_ = t.id;
-            r_.last_block = t.block;
-            ++r_.stats.transfers_visited;
-            if (payout_candidate(t))
-                deferred_.push_back(t);
-            else
-                apply(t, nullptr);
+            settle(next.block, next.tx_index);
         }
-        flush();
         return finish();
     }
 
@@ -129,17 +137,27 @@ private:
     bool is_conv(AddressId a) const { return role(a) == Role::Converter; }
     bool is_term(AddressId a) const { return role(a) == Role::Terminal; }
     bool active(AddressId a) const { return a != store::kNoAddress && nodes_.contains(a); }
+    /// Fewest hops from a source (the path records are the one account of hops).
+    std::uint32_t hop_of(AddressId a) const { return r_.paths.hops(a).value_or(0); }
 
     bool payout_candidate(const TransferRef& t) const {
         if (t.to == store::kNoAddress || is_conv(t.to)) return false;
         return is_conv(t.from) || t.kind == TransferKind::Wrap || t.kind == TransferKind::Nft || t.kind == TransferKind::Multi;
     }
 
-    AssetTotals& tot(AssetId a) { return totals_[a]; }
+    AssetTotals& tot(AssetId a) { return totals_.at(a, round_); }
+    void add(U256& x, const U256& y, AssetId a) { add_checked(x, y, a); }
 
     U256 min_amount(AssetId a) const {
         auto it = o_.min_amount.find(a);
         return it == o_.min_amount.end() ? o_.default_min_amount : it->second;
+    }
+
+    // ---- streams ----------------------------------------------------------------------------
+
+    const TransferRef& top() const {
+        const Stream& s = streams_[heap_.top().second];
+        return s.v[s.pos];
     }
 
     void push_stream(std::vector<TransferRef> v) {
@@ -169,35 +187,44 @@ private:
         return true;
     }
 
-    /// Starts following `a`: opening balances from the transfers `prefix` accepts, a stream of
-    /// the later ones (after `after`, which the caller is applying).
-    template <class Prefix>
-    void load(AddressId a, Prefix prefix, std::uint64_t after) {
-        // The opening balances need the whole earlier history (the store keeps no balances);
-        // the rest is read lazily from the first transfer after `after` on.
-        absl::flat_hash_map<AssetId, std::pair<U256, U256>> flows;
+    /// Moves the transfers of the current transaction from the streams into txs_ (chain order, each
+    /// once: a transfer between two followed addresses comes from both).
+    void pull() {
+        while (!heap_.empty()) {
+            const TransferRef& t = top();
+            if (t.block != cur_block_ || t.tx_index != cur_tx_) return;
+            const std::uint32_t si = heap_.top().second;
+            heap_.pop();
+            Stream& s = streams_[si];
+            const TransferRef x = s.v[s.pos++];
+            if (s.pos < s.v.size() || refill(s))
+                heap_.push({s.v[s.pos].id, si});
+            else
+                std::vector<TransferRef>().swap(s.v);
+            auto at = std::lower_bound(txs_.begin(), txs_.end(), x.id, [](const TransferRef& a, std::uint64_t id) { return a.id < id; });
+            if (at == txs_.end() || at->id != x.id) txs_.insert(at, x);
+        }
+    }
+
+    /// Starts following `a`: opening balances from its transfers before `k` (in chain order, each
+    /// outflow taking at most the balance), a stream of the later ones.
+    void load(AddressId a, std::uint64_t k, bool prefix_by_block, std::uint64_t since_block) {
+        absl::flat_hash_map<AssetId, U256> bal;
         std::vector<TransferRef> later;
         g_.transfers_of(a, [&](const TransferRef& t) {
-            if (after != kNone && t.id > after) {
-                later.push_back(t);  // the first transfer of the stream
-                return false;
+            const bool prefix = prefix_by_block ? t.block < since_block : t.id < k;
+            if (!prefix) {
+                later.push_back(t);
+                return prefix_by_block ? later.size() < chunk() : false;
             }
             ++r_.stats.transfers_loaded;
-            if (prefix(t)) {
-                if (t.from == t.to) return true;
-                auto& f = flows[t.asset];
-                if (t.to == a) f.first += t.amount;
-                if (t.from == a) f.second += t.amount;
-            } else if (after == kNone) {
-                later.push_back(t);
-                if (later.size() == chunk()) return false;
-            }
+            if (t.from == t.to || set_aside_.contains(t.asset)) return true;
+            U256& b = bal[t.asset];
+            if (t.to == a) add(b, t.amount, t.asset);
+            if (t.from == a) b = b > t.amount ? b - t.amount : U256(0);
             return true;
         });
-        for (auto& [asset, f] : flows) {
-            Pot& p = pots_[pot_key(a, asset)];
-            p.bal = f.first > f.second ? f.first - f.second : U256(0);
-        }
+        for (auto& [asset, b] : bal) pots_.at(pot_key(a, asset), round_).bal = b;
         ++r_.stats.addresses_followed;
         if (later.empty()) return;
         Stream s;
@@ -209,37 +236,138 @@ private:
         heap_.push({streams_.back().v[0].id, static_cast<std::uint32_t>(streams_.size() - 1)});
     }
 
-    void activate(AddressId a, std::uint64_t k, std::uint32_t hop) {
-        nodes_[a] = Node{hop, false};
-        const std::uint64_t seen = last_id_;
-        // Transfers up to the last one processed are history, except deferred ones still to apply.
-        load(a, [&](const TransferRef& t) { return t.id < k || (seen != kNone && t.id <= seen && t.id != k && !pending_.contains(t.id)); },
-             std::max(k, seen == kNone ? k : seen));
+    void activate(AddressId a, std::uint64_t k) {
+        nodes_.at(a, round_) = Node{false};
+        load(a, k, false, 0);
     }
 
     void activate_source(const AddressSource& s) {
         if (s.address == store::kNoAddress) throw InputError("trace: source address is not in the store");
         if (o_.until_block && s.since_block > *o_.until_block) throw InputError("trace: --since is after --until");
-        nodes_[s.address] = Node{0, true};
-        r_.sources.insert(s.address);
-        load(s.address, [&](const TransferRef& t) { return t.block < s.since_block; }, kNone);
-        for (auto& [k, p] : pots_) {
-            if (key_addr(k) != s.address) continue;
-            tot(key_asset(k)).traced += p.bal - p.taint;
-            p.taint = p.bal;
-            p.poisoned = true;
-            if (lot_model()) lots_[k] = std::deque<Lot>{Lot{p.bal, true}};
+        for (;;) {
+            begin_round();
+            try {
+                nodes_.at(s.address, round_) = Node{true};
+                load(s.address, 0, true, s.since_block);
+                for (const auto& [k, slot] : pots_.all()) {
+                    if (key_addr(k) != s.address) continue;
+                    Pot& p = pots_.at(k, round_);
+                    add(tot(key_asset(k)).traced, p.bal - p.taint, key_asset(k));
+                    p.taint = p.bal;
+                    p.poisoned = true;
+                    if (lot_model()) lots_.at(k, round_) = std::deque<Lot>{Lot{p.bal, true}};
+                }
+            } catch (const AssetOverflow& e) {
+                set_aside_.insert(e.asset);
+                rollback();
+                continue;
+            }
+            commit();
+            break;
         }
+        r_.sources.insert(s.address);
+        r_.paths.start(s.address, 0);
     }
+
+    // ---- settling a transaction -------------------------------------------------------------
+
+    void begin_round() {
+        ++round_;
+        saved_limits_ = r_.limits;
+        saved_followed_ = r_.stats.addresses_followed;
+        paths_mark_ = r_.paths.mark();
+        sources_added_.clear();
+    }
+    void commit() {
+        pots_.commit();
+        lots_.commit();
+        first_.commit();
+        nodes_.commit();
+        totals_.commit();
+        freeze_.commit();
+        converted_.commit();
+        frontier_.commit();
+    }
+    void rollback() {
+        pots_.rollback();
+        lots_.rollback();
+        first_.rollback();
+        nodes_.rollback();
+        totals_.rollback();
+        freeze_.rollback();
+        converted_.rollback();
+        frontier_.rollback();
+        r_.limits = saved_limits_;
+        r_.stats.addresses_followed = saved_followed_;
+        r_.paths.rollback(paths_mark_);
+        for (AddressId a : sources_added_) r_.sources.erase(a);
+    }
+
+    /// Applies every transfer of the transaction (block b, index x) the trace reaches, to a fixed
+    /// point of the swap rule. Streams opened by a round that is undone stay: their transfers only
+    /// count for addresses that are followed when they are applied.
+    void settle(std::uint64_t b, std::uint32_t x) {
+        cur_block_ = b;
+        cur_tx_ = x;
+        txs_.clear();
+        pull();
+        est_.clear();
+        for (int round = 1;;) {
+            begin_round();
+            swap_in_.clear();
+            paid_out_.clear();
+            try {
+                for (std::size_t i = 0; i < txs_.size(); ++i) {
+                    const TransferRef t = txs_[i];  // a copy: pull() may grow txs_
+                    if (!set_aside_.contains(t.asset)) apply(t, swap_record(t));
+                    pull();  // addresses followed from here on bring their later transfers of it
+                }
+            } catch (const AssetOverflow& e) {
+                set_aside_.insert(e.asset);  // and the transaction again without it
+                rollback();
+                continue;
+            }
+            std::vector<AddressId> moving;
+            for (AddressId p : paid_out_) {
+                auto e = est_.find(p);
+                auto s = swap_in_.find(p);
+                if (!(e == est_.end() ? SwapIn{} : e->second).same_share(s == swap_in_.end() ? SwapIn{} : s->second)) moving.push_back(p);
+            }
+            if (moving.empty() || round > kMaxRounds) {
+                commit();
+                break;
+            }
+            rollback();
+            est_ = swap_in_;
+            if (++round > kMaxRounds) {
+                ++r_.stats.unsettled_transactions;
+                for (AddressId p : moving)
+                    if (auto it = est_.find(p); it != est_.end()) it->second.tainted = it->second.total;
+            }
+        }
+        r_.stats.transfers_visited += txs_.size();
+        r_.last_block = b;
+    }
+
+    /// The payer's payments into converters in this transaction (as of the last round) for a
+    /// converter payout, a wrap or an NFT; null for anything else.
+    const SwapIn* swap_record(const TransferRef& t) {
+        if (!payout_candidate(t)) return nullptr;
+        paid_out_.insert(t.to);
+        auto it = est_.find(t.to);
+        return it != est_.end() && it->second.total > 0 ? &it->second : nullptr;
+    }
+
+    // ---- pots ---------------------------------------------------------------------------------
 
     bool lot_model() const { return o_.model == Model::Fifo || o_.model == Model::Lifo; }
 
     /// Removes `amount` from the pot; returns its tainted part.
     U256 debit(std::uint64_t key, const U256& amount) {
-        Pot& p = pots_[key];
+        Pot& p = pots_.at(key, round_);
         U256 eff = amount;
         if (amount > p.bal) {
-            tot(key_asset(key)).shortfall += amount - p.bal;
+            add(tot(key_asset(key)).shortfall, amount - p.bal, key_asset(key));
             eff = p.bal;
         }
         U256 t = 0;
@@ -257,11 +385,10 @@ private:
             case Model::Lifo: {
                 const bool fifo = o_.model == Model::Fifo;
                 taken_.clear();
-                auto it = lots_.find(key);
-                if (it == lots_.end()) {  // never tainted: one clean lot
+                if (!lots_.contains(key)) {  // never tainted: one clean lot
                     if (fifo && eff > 0) taken_.push_back(Lot{eff, false});
                 } else {
-                    auto& q = it->second;
+                    auto& q = lots_.at(key, round_);
                     U256 left = eff;
                     while (left > 0 && !q.empty()) {
                         Lot& l = fifo ? q.front() : q.back();
@@ -288,36 +415,39 @@ private:
     }
 
     void credit(std::uint64_t key, const U256& amount, const U256& tainted, const TransferRef& t) {
-        Pot& p = pots_[key];
+        const AssetId asset = key_asset(key);
+        Pot& p = pots_.at(key, round_);
         if (tainted > 0) {
-            if (p.arrivals == 0) first_.try_emplace(key, t);
+            if (p.arrivals == 0 && !first_.contains(key)) first_.at(key, round_) = t;
             ++p.arrivals;
         }
         switch (o_.model) {
             case Model::Poison:
                 if (p.poisoned)
-                    tot(key_asset(key)).contaminated += amount - tainted;
+                    add(tot(asset).contaminated, amount - tainted, asset);
                 else if (tainted > 0) {
-                    tot(key_asset(key)).contaminated += p.bal + (amount - tainted);
+                    U256 c = p.bal;
+                    add(c, amount - tainted, asset);
+                    add(tot(asset).contaminated, c, asset);
                     p.poisoned = true;
                 }
-                p.bal += amount;
+                add(p.bal, amount, asset);
                 p.taint = p.poisoned ? p.bal : U256(0);
                 return;
             case Model::Haircut:
             case Model::Tiho: break;
             case Model::Fifo:
             case Model::Lifo: {
-                auto it = lots_.find(key);
-                if (it == lots_.end()) {
+                if (!lots_.contains(key)) {
                     if (tainted == 0) break;  // still all clean: no queue needed
-                    it = lots_.emplace(key, std::deque<Lot>{}).first;
-                    if (p.bal > 0) it->second.push_back(Lot{p.bal, false});
+                    auto& q0 = lots_.at(key, round_);
+                    if (p.bal > 0) q0.push_back(Lot{p.bal, false});
                 }
-                auto& q = it->second;
+                auto& q = lots_.at(key, round_);
+                // lots never hold more than the pot's balance, which is checked below
                 auto push = [&](const U256& a, bool tt) {
                     if (a == 0) return;
-                    if (!q.empty() && q.back().tainted == tt)
+                    if (!q.empty() && q.back().tainted == tt && a <= std::numeric_limits<U256>::max() - q.back().amount)
                         q.back().amount += a;
                     else
                         q.push_back(Lot{a, tt});
@@ -334,14 +464,13 @@ private:
                 break;
             }
         }
-        p.bal += amount;
-        p.taint += tainted;
+        add(p.bal, amount, asset);
+        p.taint += tainted;  // <= bal
     }
 
-    Holding& holding(absl::flat_hash_map<std::uint64_t, Holding>& m, AddressId a, const TransferRef& t, std::uint32_t hop) {
-        auto [it, fresh] = m.try_emplace(pot_key(a, t.asset));
-        Holding& h = it->second;
-        if (fresh) {
+    Holding& holding(Journaled<std::uint64_t, Holding>& m, AddressId a, const TransferRef& t, std::uint32_t hop) {
+        Holding& h = m.at(pot_key(a, t.asset), round_);
+        if (h.address == store::kNoAddress) {
             h.address = a;
             h.asset = t.asset;
             h.hop = hop;
@@ -352,10 +481,18 @@ private:
         h.hop = std::min(h.hop, hop);
         return h;
     }
+    void hold(Journaled<std::uint64_t, Holding>& m, AddressId a, const TransferRef& t, std::uint32_t hop, const U256& amount) {
+        Holding& h = holding(m, a, t, hop);
+        add(h.amount, amount, t.asset);
+        ++h.arrivals;
+    }
 
     /// Applies one transfer; `sw` is the payer's swap record for converter payouts and NFTs.
     void apply(const TransferRef& t, const SwapIn* sw) {
         taken_valid_ = false;
+        // A self-transfer moves nothing, under every model: no lot is reordered, no taint is
+        // introduced, counted or passed (docs/tracing.md "Self-transfers").
+        if (t.from == t.to && t.from != store::kNoAddress) return;
         // Fees of a source transaction are the thief's gas, not stolen value.
         const bool src = !is_fee(t.kind) && source_ids_.contains(t.id);
         U256 carried = 0;
@@ -363,115 +500,97 @@ private:
         // 1. the sender's side
         if (active(t.from)) {
             carried = debit(pot_key(t.from, t.asset), t.amount);
-            hop = nodes_[t.from].hop + 1;
+            hop = hop_of(t.from) + 1;
         }
         if (src) {
-            tot(t.asset).traced += t.amount - carried;
+            add(tot(t.asset).traced, t.amount - carried, t.asset);
             carried = t.amount;
             hop = 1;
+            // the sender of stolen value is where its paths start (hop 0), so a path through
+            // value that came back to it starts there rather than looping through it
+            if (t.from != store::kNoAddress) r_.paths.start(t.from, t.id + 1);
         }
+        // taint that really travelled from the sender (not created by the swap rule): a path step
+        const bool step = carried > 0;
+        const std::uint32_t step_hop = hop;
         if (sw) {  // what a converter (or an NFT seller) hands back to a payer in this transaction
             U256 share = 0;
             const bool whole = o_.model == Model::Poison || t.kind == TransferKind::Nft || t.kind == TransferKind::Multi;
             if (sw->tainted > 0) share = whole ? t.amount : mul_div(t.amount, sw->tainted, sw->total);
             if (share > carried) {
-                tot(t.asset).converted_in += share - carried;
+                add(tot(t.asset).converted_in, share - carried, t.asset);
                 carried = share;
             }
-            hop = nodes_.contains(t.to) ? nodes_[t.to].hop : hop;
+            if (auto h = r_.paths.hops(t.to)) hop = *h;
         }
         if (is_fee(t.kind)) {
-            tot(t.asset).fees += carried;
+            add(tot(t.asset).fees, carried, t.asset);
             if (active(t.to)) credit(pot_key(t.to, t.asset), t.amount, 0, t);
             return;
         }
-        if (active(t.to) && nodes_[t.to].source) {  // every inflow of a source address is traced
-            tot(t.asset).traced += t.amount - carried;
+        if (active(t.to) && nodes_.find(t.to)->source) {  // every inflow of a source address is traced
+            add(tot(t.asset).traced, t.amount - carried, t.asset);
             carried = t.amount;
         }
         if (carried > 0 && carried < min_amount(t.asset)) {
-            tot(t.asset).below_threshold += carried;
+            add(tot(t.asset).below_threshold, carried, t.asset);
             r_.limits.min_amount = true;
             carried = 0;
         }
         // 2. the receiver's side
         const AddressId to = t.to;
         const bool unwrap = t.kind == TransferKind::Unwrap;
+        if (step && carried > 0 && to != store::kNoAddress && !unwrap && !is_conv(to))
+            r_.paths.reach(to, PathStep{t.from, to, t}, step_hop, t.id + 1, src);
         if (carried > 0 && !active(to) && hop > o_.max_hops) {
-            tot(t.asset).beyond_limits += carried;
+            add(tot(t.asset).beyond_limits, carried, t.asset);
             r_.limits.hops = true;
-            Holding& h = holding(frontier_, to, t, hop);
-            h.amount += carried;
-            ++h.arrivals;
+            hold(frontier_, to, t, hop, carried);
             return;
         }
         if (to == store::kNoAddress && !unwrap) {
-            tot(t.asset).burnt += carried;
+            add(tot(t.asset).burnt, carried, t.asset);
             return;
         }
         if (unwrap || is_conv(to)) {
             if (t.from != store::kNoAddress && active(t.from)) {
                 SwapIn& s = swap_in_[t.from];
-                s.total += t.amount;
-                s.tainted += carried;
+                add(s.total, t.amount, t.asset);  // unit-weighted over assets (docs: limits of the rule)
+                add(s.tainted, carried, t.asset);
             }
             if (carried > 0) {
-                tot(t.asset).converted_out += carried;
-                Holding& h = holding(converted_, to, t, hop);
-                h.amount += carried;
-                ++h.arrivals;
+                add(tot(t.asset).converted_out, carried, t.asset);
+                hold(converted_, to, t, hop, carried);
             }
             return;
         }
         if (is_term(to)) {
-            if (carried > 0) {
-                Holding& h = holding(freeze_, to, t, hop);
-                h.amount += carried;
-                ++h.arrivals;
-            }
+            if (carried > 0) hold(freeze_, to, t, hop, carried);
             if (!o_.through_terminals) {
-                tot(t.asset).terminals += carried;
+                add(tot(t.asset).terminals, carried, t.asset);
                 return;
             }
         }
         if (!active(to)) {
             if (carried == 0) return;  // clean value to an address we do not follow
             if (nodes_.size() >= o_.max_addresses) {
-                tot(t.asset).beyond_limits += carried;
+                add(tot(t.asset).beyond_limits, carried, t.asset);
                 r_.limits.max_addresses = true;
-                Holding& h = holding(frontier_, to, t, hop);
-                h.amount += carried;
-                ++h.arrivals;
+                hold(frontier_, to, t, hop, carried);
                 return;
             }
-            activate(to, t.id, hop);
-            // a self-transfer: the debit of its sending side happened before we followed `to`
-            if (t.from == to) debit(pot_key(to, t.asset), t.amount);
-            r_.parent.emplace(to, PathStep{t.from, to, t});
-            if (src) r_.sources.insert(to);
-        } else if (carried > 0) {
-            Node& n = nodes_[to];
-            n.hop = std::min(n.hop, hop);
+            activate(to, t.id);
+            if (src && r_.sources.insert(to).second) sources_added_.push_back(to);
         }
         credit(pot_key(to, t.asset), t.amount, carried, t);
     }
 
-    void flush() {
-        for (const auto& t : deferred_) pending_.insert(t.id);
-        for (const auto& t : deferred_) {
-            pending_.erase(t.id);
-            auto it = swap_in_.find(t.to);
-            apply(t, it != swap_in_.end() && it->second.total > 0 ? &it->second : nullptr);
-        }
-        deferred_.clear();
-        swap_in_.clear();
-    }
-
     Result finish() {
-        auto sorted = [](absl::flat_hash_map<std::uint64_t, Holding>& m) {
+        auto sorted = [&](const Journaled<std::uint64_t, Holding>& m) {
             std::vector<Holding> v;
             v.reserve(m.size());
-            for (auto& [k, h] : m) v.push_back(std::move(h));
+            for (const auto& [k, slot] : m.all())
+                if (!set_aside_.contains(slot.v.asset)) v.push_back(slot.v);
             std::sort(v.begin(), v.end(), [](const Holding& a, const Holding& b) {
                 if (a.amount != b.amount) return a.amount > b.amount;
                 if (a.address != b.address) return a.address < b.address;
@@ -479,25 +598,47 @@ private:
             });
             return v;
         };
-        for (auto& [k, p] : pots_) {
-            if (p.taint == 0) continue;
+        // Sums that pass 2^256 - 1 set their asset aside too (wide sums, so they cannot wrap).
+        absl::flat_hash_map<AssetId, uint512_t> rest;
+        for (const auto& [k, slot] : pots_.all()) {
+            const Pot& p = slot.v;
+            if (p.taint == 0 || set_aside_.contains(key_asset(k))) continue;
             const AddressId a = key_addr(k);
-            tot(key_asset(k)).at_rest += p.taint;
+            rest[key_asset(k)] += p.taint;
             Holding h;
             h.address = a;
             h.asset = key_asset(k);
             h.amount = p.taint;
-            h.hop = nodes_[a].hop;
+            h.hop = hop_of(a);
             h.arrivals = p.arrivals;
             h.role = role(a);
-            if (auto it = first_.find(k); it != first_.end()) h.first = it->second;
-            rest_.emplace(k, std::move(h));
+            if (const TransferRef* f = first_.find(k)) h.first = *f;
+            r_.at_rest.push_back(std::move(h));
         }
-        r_.at_rest = sorted(rest_);
+        static const uint512_t kMax = uint512_t(std::numeric_limits<U256>::max());
+        for (const auto& [a, slot] : totals_.all()) {
+            if (set_aside_.contains(a)) continue;
+            const AssetTotals& t = slot.v;
+            const uint512_t in = uint512_t(t.traced) + t.converted_in + t.contaminated;
+            const uint512_t out = uint512_t(t.fees) + t.burnt + t.terminals + t.converted_out + t.below_threshold + t.beyond_limits + rest[a];
+            if (rest[a] > kMax || in > kMax || out > kMax) set_aside_.insert(a);
+        }
+        std::erase_if(r_.at_rest, [&](const Holding& h) { return set_aside_.contains(h.asset); });
+        std::sort(r_.at_rest.begin(), r_.at_rest.end(), [](const Holding& a, const Holding& b) {
+            if (a.amount != b.amount) return a.amount > b.amount;
+            if (a.address != b.address) return a.address < b.address;
+            return a.asset < b.asset;
+        });
         r_.freeze_points = sorted(freeze_);
         r_.converted = sorted(converted_);
         r_.frontier = sorted(frontier_);
-        for (auto& [a, t] : totals_) r_.totals[a] = t;
+        for (const auto& [a, slot] : totals_.all()) {
+            if (set_aside_.contains(a)) continue;
+            r_.totals[a] = slot.v;
+            r_.totals[a].at_rest = rest[a].convert_to<U256>();
+        }
+        r_.set_aside.assign(set_aside_.begin(), set_aside_.end());
+        std::sort(r_.set_aside.begin(), r_.set_aside.end());
         return std::move(r_);
     }
 
@@ -505,24 +646,30 @@ private:
     const Options& o_;
     std::unordered_map<AddressId, Role> roles_;
     Result r_;
-    absl::flat_hash_map<std::uint64_t, Pot> pots_;
-    absl::flat_hash_map<std::uint64_t, std::deque<Lot>> lots_;
-    absl::flat_hash_map<std::uint64_t, TransferRef> first_;
-    absl::flat_hash_map<AddressId, Node> nodes_;
-    absl::flat_hash_map<AssetId, AssetTotals> totals_;
-    absl::flat_hash_map<std::uint64_t, Holding> freeze_, converted_, frontier_, rest_;
-    absl::flat_hash_map<AddressId, SwapIn> swap_in_;
+    std::uint32_t round_ = 0;  ///< settling rounds so far (journals save an entry once per round)
+    Journaled<std::uint64_t, Pot> pots_;
+    Journaled<std::uint64_t, std::deque<Lot>> lots_;
+    Journaled<std::uint64_t, TransferRef> first_;
+    Journaled<AddressId, Node> nodes_;
+    Journaled<AssetId, AssetTotals> totals_;
+    Journaled<std::uint64_t, Holding> freeze_, converted_, frontier_;
+    LimitsHit saved_limits_;
+    std::uint64_t saved_followed_ = 0;
+    std::size_t paths_mark_ = 0;
+    std::vector<AddressId> sources_added_;
+    absl::flat_hash_set<AssetId> set_aside_;
+    absl::flat_hash_map<AddressId, SwapIn> swap_in_;  ///< payments into converters, this round
+    absl::flat_hash_map<AddressId, SwapIn> est_;      ///< the same, as of the last round
+    absl::flat_hash_set<AddressId> paid_out_;         ///< receivers of payouts this round
     std::unordered_set<std::uint64_t> source_ids_;
-    std::unordered_set<std::uint64_t> pending_;  ///< deferred transfers not applied yet
     std::vector<Stream> streams_;
     using HeapItem = std::pair<std::uint64_t, std::uint32_t>;
     std::priority_queue<HeapItem, std::vector<HeapItem>, std::greater<>> heap_;
-    std::vector<TransferRef> deferred_;
-    std::vector<Lot> taken_;  ///< FIFO: the lots the current transfer took from its sender, in order
+    std::vector<TransferRef> txs_;  ///< the transaction being settled: its transfers the trace reaches
+    std::vector<Lot> taken_;        ///< FIFO: the lots the current transfer took from its sender, in order
     U256 taken_tainted_ = 0, taken_amount_ = 0;
     bool taken_valid_ = false;
-    std::uint64_t last_id_ = kNone;
-    std::uint64_t cur_block_ = kNone;
+    std::uint64_t cur_block_ = 0;
     std::uint32_t cur_tx_ = 0;
 };
 
@@ -570,24 +717,6 @@ std::unordered_map<AddressId, Role> roles_from_labels(const Graph& g, const labe
         if (auto id = g.find_address(a)) out[*id] = r;
     }
     return out;
-}
-
-std::vector<PathStep> Result::path_to(const Holding& h, std::size_t max_steps) const {
-    std::vector<PathStep> rev;
-    AddressId cur = h.address;
-    if (h.first_from != store::kNoAddress && !parent.contains(h.address)) {
-        rev.push_back(PathStep{h.first_from, h.address, h.first});
-        cur = h.first_from;
-    }
-    while (rev.size() < max_steps) {
-        auto it = parent.find(cur);
-        if (it == parent.end()) break;
-        rev.push_back(it->second);
-        if (sources.contains(cur) && it->second.from == store::kNoAddress) break;
-        cur = it->second.from;
-    }
-    std::reverse(rev.begin(), rev.end());
-    return rev;
 }
 
 Result trace(const Graph& g, const Options& opt) {

@@ -166,10 +166,56 @@ struct PathStep {
     TransferRef transfer;
 };
 
+/// An explaining path (docs/tracing.md "Paths"): a simple chain of transfers in chain order, from a
+/// source to the holding (forward) or from an origin to a target (backward). A path longer than
+/// the cap keeps its first and last steps; `omitted` says how many were cut between them.
+struct Path {
+    std::vector<PathStep> steps;
+    std::uint32_t hops = 0;    ///< length of the whole path
+    std::size_t omitted = 0;   ///< steps cut after steps[cut_at - 1]
+    std::size_t cut_at = 0;
+};
+
+/// Fewest-hop, time-respecting paths. Each address keeps a record of every moment its hop count
+/// fell (a transfer that carried taint to it from an address `hops - 1` away at that moment), so a
+/// path is rebuilt from the records that held when each of its transfers happened: hop counts
+/// fall strictly along it, hence no address or transfer repeats, and its transfers are in order.
+class PathIndex {
+public:
+    /// Forward: a step's `from` is the nearer end to the start. Backward: its `to` is.
+    explicit PathIndex(bool forward = true) : forward_(forward) {}
+    /// A start (an address source, a backward target): hop 0.
+    void start(AddressId a, std::uint64_t seq);
+    /// Taint reached `a` through `step`, `hops` from a start; recorded when fewer than before.
+    /// `first`: the step itself starts a path (a source transfer). `seq` orders records (forward:
+    /// transfer id; backward: walk position).
+    bool reach(AddressId a, const PathStep& step, std::uint32_t hops, std::uint64_t seq, bool first = false);
+    std::optional<std::uint32_t> hops(AddressId a) const;
+    /// The path to (forward) or from (backward) `a`, at most `cap` steps kept.
+    Path path(AddressId a, std::size_t cap = 64) const;
+    /// Undo the records made since `mark()` (a transaction settled again).
+    std::size_t mark() const { return log_.size(); }
+    void rollback(std::size_t m);
+
+private:
+    struct Rec {
+        std::uint64_t seq;
+        std::uint32_t hops;
+        bool first;
+        PathStep step;
+    };
+    bool forward_;
+    std::unordered_map<AddressId, std::vector<Rec>> recs_;
+    std::vector<AddressId> log_;
+};
+
 struct TraceStats {
     std::uint64_t transfers_visited = 0;  ///< transfers processed (edges visited)
     std::uint64_t transfers_loaded = 0;   ///< adjacency entries read (prefix balances included)
     std::uint64_t addresses_followed = 0;
+    /// Transactions whose swap rule had not reached a fixed point after 32 rounds (their last
+    /// round stands; 0 on every chain seen so far).
+    std::uint64_t unsettled_transactions = 0;
     double seconds = 0;  ///< wall time of trace() itself
 };
 
@@ -180,15 +226,20 @@ struct Result {
     std::vector<Holding> converted;      ///< taint paid into converters (dead ends unless swapped back)
     std::vector<Holding> frontier;       ///< taint that crossed a limit, by receiver
     std::map<AssetId, AssetTotals> totals;
+    /// Assets set aside: one of their sums would pass 2^256 - 1 (a fake token's amounts). They
+    /// have no totals or holdings; every other asset is traced as usual.
+    std::vector<AssetId> set_aside;
     LimitsHit limits;
     TraceStats stats;
     std::optional<std::uint64_t> last_block;  ///< last block processed
-    /// First tainted arrival of each followed address (for paths): transfer and sender.
-    std::unordered_map<AddressId, PathStep> parent;
+    /// Fewest-hop paths from the sources to every address taint reached.
+    PathIndex paths{true};
     std::unordered_set<AddressId> sources;  ///< source addresses and receivers of source transfers
 
-    /// Path from a source to `h` (first arrivals), oldest first; at most max_steps steps.
-    std::vector<PathStep> path_to(const Holding& h, std::size_t max_steps = 64) const;
+    /// Path from a source to `h`'s address, oldest first (docs/tracing.md "Paths").
+    Path path(const Holding& h, std::size_t max_steps = 64) const { return paths.path(h.address, max_steps); }
+    /// The steps of path(h) (a long path's middle cut out).
+    std::vector<PathStep> path_to(const Holding& h, std::size_t max_steps = 64) const { return path(h, max_steps).steps; }
 };
 
 /// Runs a forward trace. Throws InputError on inconsistent options (no sources).
@@ -271,15 +322,16 @@ struct BackwardResult {
     Model model = Model::Haircut;
     std::vector<BackwardOrigin> origins;  ///< amount > 0, largest first
     std::map<AssetId, BackwardTotals> totals;
+    std::vector<AssetId> set_aside;  ///< assets whose sums would pass 2^256 - 1: not traced
     LimitsHit limits;
     TraceStats stats;
     std::optional<std::uint64_t> horizon_block;  ///< the targets' holdings are those at the end of it
     std::vector<AddressId> targets;
-    /// First step through which each followed address was reached (from = it, to = the address
-    /// whose value it explains).
-    std::unordered_map<AddressId, PathStep> parent;
-    /// Path from the origin to a target, origin first; at most max_steps steps.
-    std::vector<PathStep> path_from(const BackwardOrigin& o, std::size_t max_steps = 64) const;
+    /// Fewest-hop paths from every address reached to the targets.
+    PathIndex paths{false};
+    /// Path from the origin to a target, origin first (docs/tracing.md "Paths").
+    Path path(const BackwardOrigin& o, std::size_t max_steps = 64) const { return paths.path(o.address, max_steps); }
+    std::vector<PathStep> path_from(const BackwardOrigin& o, std::size_t max_steps = 64) const { return path(o, max_steps).steps; }
 };
 
 /// Backward trace: where the targets' holdings came from, walking transfers in reverse chain

@@ -2,7 +2,7 @@
 // order, terminals, limits, swaps, wraps, NFT purchases, reverted transactions, reports.
 #include <gtest/gtest.h>
 
-#include "trace/trace.hpp"
+#include "transfer_util.hpp"
 
 namespace chainward::trace {
 namespace {
@@ -16,15 +16,7 @@ struct Chain {
     std::unordered_map<AddressId, Role> roles{{EX, Role::Terminal}, {DEX, Role::Converter}, {WETH, Role::Converter}, {MKT, Role::Converter}};
     std::uint64_t t(std::uint64_t block, std::uint32_t tx, std::uint32_t seq, TransferKind k, AddressId from, AddressId to, AssetId asset,
                     U256 amount) {
-        TransferRef r;
-        r.block = block;
-        r.tx_index = tx;
-        r.seq = seq;
-        r.kind = k;
-        r.from = from;
-        r.to = to;
-        r.asset = asset;
-        r.amount = amount;
+        TransferRef r = testing::make_transfer(block, tx, seq, k, from, to, asset, amount);
         Hash32 h{};
         h.b[0] = static_cast<std::uint8_t>(block);
         h.b[1] = static_cast<std::uint8_t>(tx);

@@ -18,9 +18,6 @@ using W512 = boost::multiprecision::uint512_t;
 
 struct RefResult {
     std::map<std::pair<AddressId, AssetId>, U256> at_rest, freeze, converted, frontier;
-    /// Tainted value that arrived at each receiver (plain, terminal or converter) other than through
-    /// a source transfer: what exposure calls indirect.
-    std::map<std::pair<AddressId, AssetId>, U256> received;
     std::map<AssetId, AssetTotals> totals;
     std::set<AssetId> set_aside;
 };
@@ -59,7 +56,7 @@ struct State {
     std::map<AddressId, std::uint32_t> hop;  // fewest hops of taint that travelled from a sender
     std::set<AddressId> source_addr;
     std::map<AssetId, Tot> tot;
-    std::map<std::pair<AddressId, AssetId>, W512> freeze, converted, frontier, received;
+    std::map<std::pair<AddressId, AssetId>, W512> freeze, converted, frontier;
 };
 
 struct Paid {
@@ -249,13 +246,11 @@ inline RefResult reference_trace(const std::vector<TransferRef>& all, const Opti
             if (carried > 0) {
                 grow(T.converted_out, carried, A);
                 grow(s.converted[{t.to, A}], carried, A);
-                if (!src) s.received[{t.to, A}] += carried;
             }
             return;
         }
         if (role(t.to) == Role::Terminal) {
             if (carried > 0) grow(s.freeze[{t.to, A}], carried, A);
-            if (carried > 0 && !src) s.received[{t.to, A}] += carried;
             if (!o.through_terminals) {
                 grow(T.terminals, carried, A);
                 credit(0);
@@ -269,7 +264,6 @@ inline RefResult reference_trace(const std::vector<TransferRef>& all, const Opti
                 if (k.first == t.to && p.too_big && !aside.count(k.second)) throw Overflow{k.second};
             if (s.pots[{t.to, A}].bal > max256()) throw Overflow{A};
         }
-        if (carried > 0 && !src) s.received[{t.to, A}] += carried;
         credit(carried);
     };
 
@@ -349,7 +343,6 @@ inline RefResult reference_trace(const std::vector<TransferRef>& all, const Opti
     table(S.freeze, R.freeze);
     table(S.converted, R.converted);
     table(S.frontier, R.frontier);
-    table(S.received, R.received);
     for (auto& [a, t] : S.tot) {
         if (aside.count(a)) continue;
         AssetTotals& x = R.totals[a];

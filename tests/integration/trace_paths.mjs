@@ -87,7 +87,7 @@ async function run(url, outFile, labelsFile) {
   const hop1 = await call(w.thief, tok, "transfer", [H1, (got * 2n) / 3n]);
   const hop2 = await call(w.hop, tok, "transfer", [H2, (got * 2n) / 3n / 2n]);
   const eth = await send(w.thief, { to: H3, value: 3n * ETH + 1n });
-  const head = await provider.getBlockNumber();
+  const head = eth.blockNumber;  // the last transaction (the provider caches the block number)
   const a = (x) => ethers.getAddress(x);
   writeFileSync(
     outFile,

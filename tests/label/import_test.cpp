@@ -557,5 +557,61 @@ TEST(Import, TagPackAndCsvRoundTripsAreExact) {
     EXPECT_EQ(without_ids(d->list()), orig) << csv;
 }
 
+// Damaged input of every format either parses or fails with an InputError: never another
+// exception, never a crash (the ASan build runs this too).
+TEST(Import, DamagedInputFailsWithAnInputErrorOnly) {
+    const std::string tagpack = "title: t\ncreator: c\nnetwork: ETH\ntags:\n  - address: 0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed\n"
+                                "    label: x\n    category: exchange\n    confidence: forensic\n    context: '{\"valid_from\": \"2022-08-08\"}'\n";
+    const std::string csv = "address,entity,category,valid_from\n0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed,\"a, b\",mixer,block:5\n"
+                            "1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa,c,exchange,2020-01-01T00:00:00Z\n";
+    const std::string json = R"([{"address": "TBHTJqAy4DhHhmT3dNceJYNRz4SdLofLre", "category": "scam", "valid_to": 7}, "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed"])";
+    std::string sdn;
+    {
+        std::ifstream f(kData / "ofac-sdn-csv/sdn_2024-05-03.csv", std::ios::binary);
+        std::string l;
+        for (int i = 0; i < 40000 && std::getline(f, l);) {
+            if (l.find("Digital Currency") == std::string::npos && i++ > 3) continue;
+            sdn += l + "\n";
+            if (sdn.size() > 20000) break;
+        }
+    }
+    struct Case {
+        std::string text, name;
+        Format format;
+    };
+    const Case cases[] = {{sdn_xml("sdn"), "a.xml", Format::OfacXml}, {tagpack, "p.yaml", Format::TagPack}, {csv, "l.csv", Format::Csv},
+                          {json, "l.json", Format::Json}, {sdn, "sdn.csv", Format::OfacCsv}};
+    std::uint64_t x = 0x9E3779B97F4A7C15ull;
+    auto next = [&] {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        return x;
+    };
+    std::size_t parsed = 0, rejected = 0;
+    for (const auto& c : cases) {
+        ImportOptions o;
+        o.format = c.format;
+        o.category = "scam";
+        for (int i = 0; i < 400; ++i) {
+            std::string t = c.text;
+            switch (next() % 3) {
+            case 0: t.resize(next() % (t.size() + 1)); break;                                   // cut anywhere
+            case 1: t[next() % t.size()] = static_cast<char>(next() % 256); break;              // one byte changed
+            default: t.insert(next() % t.size(), std::string(1 + next() % 3, "\",:<>'{}[]\n-"[next() % 12]));  // syntax inserted
+            }
+            try {
+                read_text(t, c.name, o);
+                ++parsed;
+            } catch (const InputError& e) {
+                ++rejected;
+                EXPECT_EQ(std::string(e.what()).rfind(c.name, 0), 0u) << e.what();  // names the file first
+            }
+        }
+    }
+    EXPECT_GT(rejected, 200u);
+    EXPECT_GT(parsed, 50u);
+}
+
 }  // namespace
 }  // namespace chainward::label

@@ -35,6 +35,26 @@ PY
 }
 run_trace haircut6 --model haircut --hops 6 | tee "$out/summary.txt"
 run_trace poison --model poison | tee -a "$out/summary.txt"
+# Full reach: no labels (no terminal stops the trace; only the built-in WETH9 converter, which
+# passes taint on through the swap rule), no hop limit: taint goes everywhere it can in time order.
+run_full() {  # name, model
+    name=$1; model=$2
+    /usr/bin/time -f "peak_rss_kb=%M elapsed_s=%e" "$cw" trace --data-dir "$data" $txargs --json --model "$model" \
+        > "$out/$name.json" 2> "$out/$name.time"
+    $py - "$out/$name.json" "$out/$name.time" "$name" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1])); tm = open(sys.argv[2]).read().split()
+kv = dict(x.split("=") for x in tm if "=" in x)
+assert all(t["balanced"] for t in r["totals"]), "unbalanced trace"
+assert not any(r["limits"].values()), "a limit was hit"
+st = r["stats"]; ts = st["trace_seconds"]
+print(f"{sys.argv[3]}: elapsed_s={kv['elapsed_s']} trace_s={ts:.4f} transfers_visited={st['transfers_visited']} "
+      f"transfers_loaded={st['transfers_loaded']} addresses_reached={st['addresses_followed']} "
+      f"transfers_per_s={st['transfers_visited'] / max(ts, 1e-9):.0f} peak_rss_kb={kv['peak_rss_kb']}")
+PY
+}
+run_full full_poison poison | tee -a "$out/summary.txt"
+run_full full_haircut haircut | tee -a "$out/summary.txt"
 # igraph: the same transfer graph, BFS from the receiver of the stolen value
 "$export_edges" "$data" "$out/edges.txt" > "$out/export.txt"
 vertices=$(sed -n 's/.*vertices=\([0-9]*\).*/\1/p' "$out/export.txt")

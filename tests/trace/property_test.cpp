@@ -109,6 +109,9 @@ TEST(TraceDifferential, MatchesTheReferenceTracerOnRandomGraphs) {
             ASSERT_EQ(std::set<AssetId>(r.set_aside.begin(), r.set_aside.end()), ref.set_aside) << "set aside, " << where;
             aside += !ref.set_aside.empty();
             ASSERT_EQ(as_map(r.at_rest), ref.at_rest) << "at rest, " << where;
+            for (const auto& h : r.at_rest)
+                ASSERT_EQ(std::make_pair(h.hop, h.arrivals), ref.rest_hop_arrivals.at({h.address, h.asset}))
+                    << "hop and arrivals of " << h.address << ", " << where;
             ASSERT_EQ(as_map(r.freeze_points), ref.freeze) << "terminals, " << where;
             ASSERT_EQ(as_map(r.converted), ref.converted) << "converted, " << where;
             ASSERT_EQ(as_map(r.frontier), ref.frontier) << "frontier, " << where;

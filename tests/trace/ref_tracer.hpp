@@ -18,6 +18,8 @@ using W512 = boost::multiprecision::uint512_t;
 
 struct RefResult {
     std::map<std::pair<AddressId, AssetId>, U256> at_rest, freeze, converted, frontier;
+    /// Per holding at rest: fewest hops from a source, tainted arrivals.
+    std::map<std::pair<AddressId, AssetId>, std::pair<std::uint32_t, std::uint32_t>> rest_hop_arrivals;
     std::map<AssetId, AssetTotals> totals;
     std::set<AssetId> set_aside;
 };
@@ -57,6 +59,7 @@ struct State {
     std::set<AddressId> source_addr;
     std::map<AssetId, Tot> tot;
     std::map<std::pair<AddressId, AssetId>, W512> freeze, converted, frontier;
+    std::map<std::pair<AddressId, AssetId>, std::uint32_t> arrivals;  // tainted arrivals at followed pots
 };
 
 struct Paid {
@@ -183,6 +186,7 @@ inline RefResult reference_trace(const std::vector<TransferRef>& all, const Opti
             if (t.to == 0 || role(t.to) == Role::Converter) return;
             Pot& p = s.pots[{t.to, A}];
             const bool followed = s.followed.count(t.to) > 0;
+            if (followed && bad > 0) ++s.arrivals[{t.to, A}];
             if (o.model == Model::Poison && followed) {
                 if (p.poisoned)
                     grow(T.contaminated, amount - bad, A);
@@ -335,7 +339,10 @@ inline RefResult reference_trace(const std::vector<TransferRef>& all, const Opti
     }
     auto u = [](const W512& x) { return x.convert_to<U256>(); };
     for (auto& [k, p] : S.pots)
-        if (p.taint > 0 && S.followed.count(k.first) && !aside.count(k.second)) R.at_rest[k] = u(p.taint);
+        if (p.taint > 0 && S.followed.count(k.first) && !aside.count(k.second)) {
+            R.at_rest[k] = u(p.taint);
+            R.rest_hop_arrivals[k] = {S.hop.count(k.first) ? S.hop[k.first] : 0u, S.arrivals.count(k) ? S.arrivals[k] : 0u};
+        }
     auto table = [&](const std::map<std::pair<AddressId, AssetId>, W512>& m, std::map<std::pair<AddressId, AssetId>, U256>& out) {
         for (auto& [k, v] : m)
             if (v > 0 && !aside.count(k.second)) out[k] = u(v);

@@ -197,7 +197,7 @@ void add_labels_command(CLI::App& app) {
     imp->add_option("--entity", ai->entity, "entity for lists (and CSV/JSON rows without one)");
     imp->add_option("--chain", ai->chain, "chain for lists and rows without one (eth, btc, trx, …; default: from the address form)");
     imp->add_option("--confidence", ai->confidence, "confidence 0..100 (default: 60 for OFAC, 50 otherwise, or the TagPack's level)");
-    imp->add_option("--columns", ai->columns, "CSV/JSON column mapping field=column,… (fields: address, entity, category, chain, valid_from, valid_to, confidence, note)");
+    imp->add_option("--columns", ai->columns, "CSV/JSON column mapping field=column,… (fields: address, entity, category, chain, valid_from, valid_to, confidence, note, jurisdiction)");
     imp->add_flag("--keep", ai->keep, "only add and change: do not end the source's labels missing from these files");
     imp->add_option("files", ai->files, "files to import (together one snapshot of the source)")->required();
     imp->callback([ai] { run_import(*ai); });

@@ -54,7 +54,7 @@ Bound parse_bound(const std::string& where, const char* field, std::string_view 
 
 namespace {
 
-constexpr const char* kFields[] = {"address", "entity", "category", "chain", "valid_from", "valid_to", "confidence", "note"};
+constexpr const char* kFields[] = {"address", "entity", "category", "chain", "valid_from", "valid_to", "confidence", "note", "jurisdiction"};
 
 /// field -> column names, from "field=column,…" (default: each field's own name). A field may
 /// join several columns with '+' ("note=incident+role+source_url"): their non-empty values are
@@ -70,7 +70,7 @@ std::map<std::string, std::vector<std::string>> column_map(const std::string& sp
         std::string field = lower(trim(item.substr(0, eq)));
         if (eq == std::string::npos || !m.count(field))
             throw InputError(fmt::format("{}: column mapping \"{}\": want field=column with field one of address, entity, category, chain, "
-                                         "valid_from, valid_to, confidence, note",
+                                         "valid_from, valid_to, confidence, note, jurisdiction",
                                          name, item));
         m[field].clear();
         std::stringstream cs(item.substr(eq + 1));
@@ -106,8 +106,8 @@ Record record_of_fields(const std::string& where, std::map<std::string, std::str
     return r;
 }
 
-void add_entity(Batch& b, const Record& r) {
-    if (!r.entity.empty()) b.entities.push_back({r.entity, r.category, ""});
+void add_entity(Batch& b, const Record& r, const std::string& jurisdiction = "") {
+    if (!r.entity.empty()) b.entities.push_back({r.entity, r.category, trim(jurisdiction)});
 }
 
 }  // namespace
@@ -140,8 +140,9 @@ Batch read_csv_list(std::string_view text, const std::string& name, const Import
                 auto& v = f[field];
                 v += (v.empty() ? "" : "; ") + rec[i];
             }
+        const std::string jurisdiction = f["jurisdiction"];
         b.records.push_back(record_of_fields(where, std::move(f), opt, b.warnings));
-        add_entity(b, b.records.back());
+        add_entity(b, b.records.back(), jurisdiction);
     }
     return b;
 }
@@ -179,8 +180,9 @@ Batch read_json_list(std::string_view text, const std::string& name, const Impor
         } else {
             throw InputError(fmt::format("{}: want an address string or an object", where));
         }
+        const std::string jurisdiction = f["jurisdiction"];
         b.records.push_back(record_of_fields(where, std::move(f), opt, b.warnings));
-        add_entity(b, b.records.back());
+        add_entity(b, b.records.back(), jurisdiction);
     }
     return b;
 }

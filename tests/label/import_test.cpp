@@ -428,6 +428,9 @@ TEST(Import, CsvWithDefaultAndMappedColumns) {
     EXPECT_EQ(b.records[1].entity, "Genesis, the");
     EXPECT_EQ(b.records[1].valid_from, Bound::block(0));
     EXPECT_FALSE(b.records[1].valid_to.set());
+    Batch j = read_text("address,entity,category,jurisdiction\n0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed,Garantex,exchange,RU\n", "j.csv", o);
+    ASSERT_EQ(j.entities.size(), 1u);
+    EXPECT_EQ(j.entities[0], (Entity{"Garantex", "exchange", "RU"}));
 
     // the attribution lists' columns mapped onto ours: incident as entity, role as category
     o.columns = "entity=incident,category=role";

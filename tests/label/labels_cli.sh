@@ -71,6 +71,9 @@ for a in fbi:
     assert any("ic3.gov/PSA/2025/PSA250226" in l["note"] and l["valid_from"] == "2025-02-21T00:00:00Z" for l in by[a]), by[a]
 assert {l["chain"] for l in labels} >= {"eth", "btc", "trx", "bsc"}
 PY
+"$bin" labels show --data-dir "$d" 0x098B716B8Aaf21512996dC57EB0615e2383E2f96 --json |
+  python3 -c 'import json,sys; e={x["name"]: x for x in json.load(sys.stdin)["entities"]}; assert e["Lazarus Group"]["jurisdiction"] == "KP", e' ||
+  fail "entity jurisdiction from the DPRK list"
 
 # export as TagPack, import into a fresh store: the same labels
 "$bin" labels export --data-dir "$d" --format tagpack --source dprk-attribution --out "$work/dprk.yaml"

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs a test binary against a private PostgreSQL server: initdb in a scratch directory, listen on
+# Runs a test binary (or a .sh script) against a private PostgreSQL server: initdb in a scratch directory, listen on
 # 127.0.0.1 at a free port, export CHAINWARD_TEST_PG, run, stop the server by its PID. As root the
 # server runs as the unprivileged `postgres` user (PostgreSQL refuses to run as root).
 set -euo pipefail
@@ -27,6 +27,10 @@ as_db_user "$pgbin/pg_ctl" -D "$dir/data" -o "-k $dir -h 127.0.0.1 -p $port -F" 
   { cat "$dir/server.log" >&2; exit 1; }
 pid=$(head -1 "$dir/data/postmaster.pid")
 export CHAINWARD_TEST_PG="postgresql://cw@127.0.0.1:$port/postgres"
+if [[ "$bin" == *.sh ]]; then
+  timeout 240 bash "$bin" "$@"
+  exit
+fi
 # the run must include tests against this server (a filter matching nothing would pass silently)
 "$bin" --gtest_list_tests "$@" | grep -q postgres || { echo "with_postgres: no PostgreSQL tests selected" >&2; exit 1; }
 timeout 240 "$bin" "$@"

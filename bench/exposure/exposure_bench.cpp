@@ -37,12 +37,13 @@ int main(int argc, char** argv) {
     if (argc < 3) {
         std::fprintf(stderr,
                      "usage: exposure_bench DATA_DIR LABELS.csv [--extra N] [--tail BLOCKS] "
-                     "[--lookups N] [--out DIR] [--save no]\n");
+                     "[--lookups N] [--out DIR] [--save no] [--dust WEI]\n");
         return 2;
     }
     std::string data = argv[1], labels = argv[2], out = data + "/exposure-bench";
     std::uint64_t extra = 1000, tail = 200, lookups = 1'000'000;
     bool save = true, sqlite = false, index_only = false;
+    U256 dust = 0;
     for (int i = 3; i + 1 < argc; i += 2) {
         std::string k = argv[i];
         if (k == "--extra")
@@ -57,6 +58,8 @@ int main(int argc, char** argv) {
             save = std::string(argv[i + 1]) != "no";
         else if (k == "--sqlite")
             sqlite = std::string(argv[i + 1]) == "yes";
+        else if (k == "--dust")  // native-coin dust threshold, base units
+            dust = parse_u256(argv[i + 1]);
         else if (k == "--index-only")
             index_only = std::string(argv[i + 1]) == "yes";  // lookups on the rows already in --out
     }
@@ -85,7 +88,9 @@ int main(int argc, char** argv) {
                n, file_labels, labels, made, facts.size());
 
     if (!index_only) {
-        risk::Engine e(chain, risk::Options{4});
+        risk::Options opt{4, {}};
+        if (dust > 0) opt.min_amount[store::kNativeAsset] = dust;
+        risk::Engine e(chain, opt);
         auto t0 = Clock::now();
         e.set_labels(facts);
         e.advance();

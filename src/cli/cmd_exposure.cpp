@@ -108,7 +108,7 @@ void run(const ExposureArgs& a, bool rebuild) {
             throw InputError(
                 "no labels: give --labels FILE or --labels-db URL, or import labels into " +
                 label::LabelStore::default_path(a.data_dir).string());
-        e = std::make_unique<risk::Engine>(chain, risk::Options{a.hops});
+        e = std::make_unique<risk::Engine>(chain, risk::Options{a.hops, {}});
         e->set_labels(std::move(facts));
         rebuild = false;  // a fresh engine applies everything anyway
     }

@@ -242,8 +242,11 @@ class Pass {
                 if (Follow* fl = follow(t.to, c)) k.hop = fl->hop;
             }
         }
-        // 2. the receiver's side, per source
+        // 2. the receiver's side, per source (shares below the dust threshold are not passed on)
         if (!fee) {
+            if (auto m = s_.opt.min_amount.find(t.asset); m != s_.opt.min_amount.end())
+                for (Carry& k : carried_)
+                    if (k.amount > 0 && k.amount < m->second) k.amount = 0;
             const bool unwrap = t.kind == TransferKind::Unwrap;
             const bool into_conv = unwrap || conv(t.to);
             if (into_conv &&

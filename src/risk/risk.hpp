@@ -15,6 +15,7 @@
 #include <filesystem>
 #include <functional>
 #include <limits>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -79,6 +80,10 @@ Chain store_chain(const store::TransferStore& st, const trace::Graph& g);
 
 struct Options {
     std::uint32_t hops = 4;  ///< intermediate addresses between a source and an indirect receiver
+    /// Dust threshold, as `trace --min-amount`: a source's share of a transfer below it (base
+    /// units, per asset; 0 = none) is not passed on. Indirect exposure stops at shares too small
+    /// to matter, which keeps the state of busy sources small. Default: none (exact).
+    std::map<AssetId, U256> min_amount;
 };
 
 enum class Direction : std::uint8_t { Received = 0, Sent = 1 };

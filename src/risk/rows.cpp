@@ -293,7 +293,7 @@ class In {
     std::ifstream f_;
 };
 
-constexpr std::uint64_t kStateMagic = 0x3245544154535845ull;  // "EXSTATE2"
+constexpr std::uint64_t kStateMagic = 0x3345544154535845ull;  // "EXSTATE3"
 
 }  // namespace
 
@@ -302,6 +302,11 @@ void detail::write_state(const State& s, const std::filesystem::path& file) {
     Out o(file);
     o.pod(kStateMagic);
     o.pod(s.opt.hops);
+    o.pod(static_cast<std::uint32_t>(s.opt.min_amount.size()));
+    for (const auto& [a, v] : s.opt.min_amount) {
+        o.pod(a);
+        o.u256(v);
+    }
     o.pod(s.next_id);
     o.pod(static_cast<std::uint8_t>(s.last_block.has_value()));
     o.pod(s.last_block.value_or(0));
@@ -380,6 +385,10 @@ void detail::read_state(State& s, const std::filesystem::path& file) {
     if (i.pod<std::uint64_t>() != kStateMagic)
         throw StoreError("exposure: not a state file: " + file.string());
     s.opt.hops = i.pod<std::uint32_t>();
+    for (auto n = i.pod<std::uint32_t>(); n; --n) {
+        const auto a = i.pod<AssetId>();
+        s.opt.min_amount[a] = i.u256();
+    }
     s.next_id = i.pod<std::uint64_t>();
     const bool has_last = i.pod<std::uint8_t>();
     const auto last = i.pod<std::uint64_t>();

@@ -21,7 +21,8 @@ using Expected = std::map<RowKey, U256>;
 inline Expected expected_exposure(
     const std::vector<TransferRef>& all, const std::unordered_map<AddressId, trace::Role>& roles,
     const std::vector<LabelFact>& facts,
-    const std::function<std::optional<AddressId>(const Address&)>& find, std::uint32_t hops) {
+    const std::function<std::optional<AddressId>(const Address&)>& find, std::uint32_t hops,
+    const std::map<AssetId, U256>& min_amount = {}) {
     std::map<std::tuple<Address, std::uint64_t, std::uint64_t>, std::set<std::string>> sources;
     for (const auto& f : facts)
         if (f.to_block > f.from_block)
@@ -40,6 +41,7 @@ inline Expected expected_exposure(
         o.roles = roles;
         o.builtin_converters = false;
         o.max_hops = hops + 1;
+        for (const auto& [a, v] : min_amount) o.min_amount[a] = v;
         for (const auto& t : all) {
             if (fee(t) || !in_window(t)) continue;
             if (t.from == *src) {

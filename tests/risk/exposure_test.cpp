@@ -81,7 +81,7 @@ std::vector<TransferRef> prefix(const RandomChain& c, std::uint64_t limit) {
 }
 
 Expected reference(const RandomChain& c, const std::vector<LabelFact>& facts, std::uint32_t hops,
-                   std::uint64_t limit) {
+                   std::uint64_t limit, const std::map<AssetId, U256>& min_amount = {}) {
     // roles from the labels (a label may make a plain address a terminal): the tracer's mapping
     auto roles = c.roles;
     for (const auto& f : facts) {
@@ -93,7 +93,7 @@ Expected reference(const RandomChain& c, const std::vector<LabelFact>& facts, st
     }
     return risk::testing::expected_exposure(
         prefix(c, limit), roles, facts, [&](const Address& a) { return c.g.find_address(a); },
-        hops);
+        hops, min_amount);
 }
 
 /// Transfer positions at which a transaction starts (valid places to cut the chain).
@@ -135,10 +135,12 @@ TEST(Exposure, RandomChainsMatchTheReferenceTracer) {
             facts.push_back(random_source(rng, c));
         const std::uint32_t hops = static_cast<std::uint32_t>(rng() % 5);
         std::uint64_t limit = ~0ull;
-        Engine e(memory_chain(c.g, &limit), Options{hops});
+        Options opt{hops, {}};
+        if (rng() % 3 == 0) opt.min_amount[rng() % 2 ? 0 : 1] = 1 + rng() % 40;  // sometimes a dust threshold
+        Engine e(memory_chain(c.g, &limit), opt);
         e.set_labels(facts);
         e.advance();
-        Expected want = reference(c, facts, hops, limit);
+        Expected want = reference(c, facts, hops, limit, opt.min_amount);
         Expected got = engine_rows([&](const Address& a) { return e.screen(a); }, c);
         ASSERT_EQ(got, want) << "seed " << seed << "\nwant:\n"
                              << describe(want) << "got:\n"
@@ -158,7 +160,7 @@ TEST(Exposure, IncrementalEqualsRebuild) {
         auto starts = tx_starts(c);
         std::uint64_t limit = 0;
         auto chain = memory_chain(c.g, &limit);
-        auto e = std::make_unique<Engine>(chain, Options{hops});
+        auto e = std::make_unique<Engine>(chain, Options{hops, {}});
         auto facts = role_labels(c);
         facts.push_back(random_source(rng, c));
         chainward::test::TempDir dir("cw-exposure");
@@ -206,7 +208,7 @@ TEST(Exposure, IncrementalEqualsRebuild) {
             }
         }
         e->advance();
-        Engine fresh(chain, Options{hops});
+        Engine fresh(chain, Options{hops, {}});
         fresh.set_labels(facts);
         fresh.advance();
         Expected inc = engine_rows([&](const Address& a) { return e->screen(a); }, c);
@@ -239,7 +241,7 @@ TEST(Exposure, RowsFileReadsBackTheEngine) {
         facts.push_back(random_source(rng, c));
         facts.push_back(random_source(rng, c));
         std::uint64_t limit = ~0ull;
-        Engine e(memory_chain(c.g, &limit), Options{4});
+        Engine e(memory_chain(c.g, &limit), Options{4, {}});
         e.set_labels(facts);
         e.advance();
         chainward::test::TempDir dir("cw-exposure-rows");

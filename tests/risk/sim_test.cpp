@@ -66,7 +66,7 @@ TEST(ExposureSim, TinyPresetMatchesTheReference) {
     const auto facts = sim.facts();
     ASSERT_FALSE(sim.attackers.empty());
     ASSERT_GT(sim.heist_block, 0u);
-    Engine e(store_chain(*st, g), Options{4});
+    Engine e(store_chain(*st, g), Options{4, {}});
     e.set_labels(facts);
     e.advance();
 
@@ -230,7 +230,7 @@ TEST(ExposureSim, IngestUpdatesAndScreenJsonEqualsRebuild) {
     // the same chain and labels from scratch, in-process
     auto st = store::TransferStore::open(data, store::TransferStore::Mode::ReadOnly);
     trace::StoreGraph g(*st);
-    Engine e(store_chain(*st, g), Options{4});
+    Engine e(store_chain(*st, g), Options{4, {}});
     const auto facts = facts_from_records(label::LabelStore::open(db_path)->list(), *st);
     std::size_t late = 0;
     for (const auto& f : facts)

@@ -145,21 +145,26 @@ void SegmentColumns::truncate_blocks(std::size_t n_blocks) {
     while (!notes.empty() && notes.back().tx_row >= n_txs) notes.pop_back();
 }
 
-SegmentMeta write_segment(const std::filesystem::path& dir, const std::string& name, const SegmentColumns& c) {
-    std::filesystem::create_directory(dir);
-    write_column(dir / "blocks.bin", c.blocks);
-    write_column(dir / "tx.bin", c.txs);
-    write_column(dir / "tx_hash.bin", c.tx_hashes);
-    write_column(dir / "t_from.u32", c.from);
-    write_column(dir / "t_to.u32", c.to);
-    write_column(dir / "t_asset.u32", c.asset);
-    write_column(dir / "t_ref.u32", c.ref);
-    write_column(dir / "t_kind.u8", c.kind);
-    write_column(dir / "t_exp.u8", c.exp);
-    write_column(dir / "t_mant.u64", c.mant);
-    write_column(dir / "big.bin", c.big);
-    write_column(dir / "notes.bin", c.notes);
-    write_file_durably(dir / "notes.txt", {reinterpret_cast<const std::uint8_t*>(c.note_text.data()), c.note_text.size()});
+bool is_segment_name(std::string_view name) {
+    if (name.size() < 12 || name.size() > 24 || name.substr(0, 4) != "seg-") return false;
+    return std::all_of(name.begin() + 4, name.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+SegmentMeta write_segment(const Dir& store, const std::string& name, const SegmentColumns& c) {
+    Dir dir = make_subdir(store, name);
+    write_column(dir, "blocks.bin", c.blocks);
+    write_column(dir, "tx.bin", c.txs);
+    write_column(dir, "tx_hash.bin", c.tx_hashes);
+    write_column(dir, "t_from.u32", c.from);
+    write_column(dir, "t_to.u32", c.to);
+    write_column(dir, "t_asset.u32", c.asset);
+    write_column(dir, "t_ref.u32", c.ref);
+    write_column(dir, "t_kind.u8", c.kind);
+    write_column(dir, "t_exp.u8", c.exp);
+    write_column(dir, "t_mant.u64", c.mant);
+    write_column(dir, "big.bin", c.big);
+    write_column(dir, "notes.bin", c.notes);
+    write_file_durably(dir, "notes.txt", {reinterpret_cast<const std::uint8_t*>(c.note_text.data()), c.note_text.size()});
     std::vector<TxLookupRow> lookup;
     for (std::uint32_t t = 0; t < c.txs.size(); ++t) {
         const std::uint8_t* h = c.tx_hashes.data() + 32 * t;
@@ -171,17 +176,18 @@ SegmentMeta write_segment(const std::filesystem::path& dir, const std::string& n
     }
     std::sort(lookup.begin(), lookup.end(),
               [](const TxLookupRow& a, const TxLookupRow& b) { return a.prefix != b.prefix ? a.prefix < b.prefix : a.tx_row < b.tx_row; });
-    write_column(dir / "tx_lookup.bin", lookup);
+    write_column(dir, "tx_lookup.bin", lookup);
     std::vector<std::uint32_t> keys, offs, list;
     build_adjacency(c.from, keys, offs, list);
-    write_column(dir / "out_keys.u32", keys);
-    write_column(dir / "out_offs.u32", offs);
-    write_column(dir / "out_list.u32", list);
+    write_column(dir, "out_keys.u32", keys);
+    write_column(dir, "out_offs.u32", offs);
+    write_column(dir, "out_list.u32", list);
     build_adjacency(c.to, keys, offs, list);
-    write_column(dir / "in_keys.u32", keys);
-    write_column(dir / "in_offs.u32", offs);
-    write_column(dir / "in_list.u32", list);
-    sync_dir(dir);
+    write_column(dir, "in_keys.u32", keys);
+    write_column(dir, "in_offs.u32", offs);
+    write_column(dir, "in_list.u32", list);
+    dir.sync();
+    store.sync();  // the new directory entry itself
     SegmentMeta m;
     m.name = name;
     m.blocks = c.blocks.size();
@@ -194,32 +200,34 @@ SegmentMeta write_segment(const std::filesystem::path& dir, const std::string& n
     return m;
 }
 
-SegmentReader::SegmentReader(const std::filesystem::path& dir, SegmentMeta meta) : dir_(dir), meta_(std::move(meta)) {
-    notes_f_ = MappedFile(dir / "notes.bin");
-    note_text_f_ = MappedFile(dir / "notes.txt");
+SegmentReader::SegmentReader(const Dir& store, SegmentMeta meta) : meta_(std::move(meta)) {
+    if (!is_segment_name(meta_.name)) throw StoreError("segment name \"" + meta_.name + "\" is not of the form seg-NNNNNNNN");
+    Dir dir(store, meta_.name);
+    notes_f_ = MappedFile(dir, "notes.bin");
+    note_text_f_ = MappedFile(dir, "notes.txt");
     notes_ = notes_f_.as<NoteRow>();
     for (const auto& n : notes_)
         if (n.begin > n.end || n.end > note_text_f_.bytes().size() || n.tx_row >= meta_.txs)
-            throw StoreError("segment " + dir.string() + ": notes.bin does not match notes.txt (corrupt)");
-    tx_lookup_f_ = MappedFile(dir / "tx_lookup.bin");
+            throw StoreError("segment " + dir.path().string() + ": notes.bin does not match notes.txt (corrupt)");
+    tx_lookup_f_ = MappedFile(dir, "tx_lookup.bin");
     tx_lookup_ = tx_lookup_f_.as<TxLookupRow>();
-    blocks_f_ = MappedFile(dir / "blocks.bin");
-    txs_f_ = MappedFile(dir / "tx.bin");
-    tx_hash_ = MappedFile(dir / "tx_hash.bin");
-    from_f_ = MappedFile(dir / "t_from.u32");
-    to_f_ = MappedFile(dir / "t_to.u32");
-    asset_f_ = MappedFile(dir / "t_asset.u32");
-    ref_f_ = MappedFile(dir / "t_ref.u32");
-    kind_f_ = MappedFile(dir / "t_kind.u8");
-    exp_f_ = MappedFile(dir / "t_exp.u8");
-    mant_f_ = MappedFile(dir / "t_mant.u64");
-    big_f_ = MappedFile(dir / "big.bin");
-    out_keys_f_ = MappedFile(dir / "out_keys.u32");
-    out_offs_f_ = MappedFile(dir / "out_offs.u32");
-    out_list_f_ = MappedFile(dir / "out_list.u32");
-    in_keys_f_ = MappedFile(dir / "in_keys.u32");
-    in_offs_f_ = MappedFile(dir / "in_offs.u32");
-    in_list_f_ = MappedFile(dir / "in_list.u32");
+    blocks_f_ = MappedFile(dir, "blocks.bin");
+    txs_f_ = MappedFile(dir, "tx.bin");
+    tx_hash_ = MappedFile(dir, "tx_hash.bin");
+    from_f_ = MappedFile(dir, "t_from.u32");
+    to_f_ = MappedFile(dir, "t_to.u32");
+    asset_f_ = MappedFile(dir, "t_asset.u32");
+    ref_f_ = MappedFile(dir, "t_ref.u32");
+    kind_f_ = MappedFile(dir, "t_kind.u8");
+    exp_f_ = MappedFile(dir, "t_exp.u8");
+    mant_f_ = MappedFile(dir, "t_mant.u64");
+    big_f_ = MappedFile(dir, "big.bin");
+    out_keys_f_ = MappedFile(dir, "out_keys.u32");
+    out_offs_f_ = MappedFile(dir, "out_offs.u32");
+    out_list_f_ = MappedFile(dir, "out_list.u32");
+    in_keys_f_ = MappedFile(dir, "in_keys.u32");
+    in_offs_f_ = MappedFile(dir, "in_offs.u32");
+    in_list_f_ = MappedFile(dir, "in_list.u32");
     blocks_ = blocks_f_.as<BlockRow>();
     txs_ = txs_f_.as<TxRow>();
     from_ = from_f_.as<std::uint32_t>();
@@ -241,7 +249,7 @@ SegmentReader::SegmentReader(const std::filesystem::path& dir, SegmentMeta meta)
               exp_.size() == n && mant_.size() == n && out_list_.size() == n && in_list_.size() == n &&
               out_offs_.size() == out_keys_.size() + 1 && in_offs_.size() == in_keys_.size() + 1 &&
               tx_lookup_.size() <= meta_.txs;
-    if (!ok) throw StoreError("segment " + dir.string() + " does not match the manifest (corrupt or truncated)");
+    if (!ok) throw StoreError("segment " + dir.path().string() + " does not match the manifest (corrupt or truncated)");
 }
 
 std::size_t SegmentReader::tx_of(std::size_t i) const {

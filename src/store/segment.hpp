@@ -4,6 +4,7 @@
 
 #include <bit>
 #include <optional>
+#include <string_view>
 #include <utility>
 #include <cstdint>
 #include <filesystem>
@@ -91,14 +92,21 @@ struct SegmentMeta {
     std::uint64_t blocks = 0, txs = 0, transfers = 0;
 };
 
-/// Writes the columns plus both adjacency indexes into dir (which must not exist), fsync'd.
-SegmentMeta write_segment(const std::filesystem::path& dir, const std::string& name, const SegmentColumns& c);
+/// Writes the columns plus both adjacency indexes into a new subdirectory `name` of the store,
+/// every file fsync'd, then the segment directory and the store directory (so that the segment
+/// survives a power loss before a manifest names it).
+SegmentMeta write_segment(const Dir& store, const std::string& name, const SegmentColumns& c);
+
+/// Whether `name` is a segment directory name of the store's own pattern: "seg-" and 8 or more
+/// digits (anything else in a manifest is refused).
+bool is_segment_name(std::string_view name);
 
 /// A mapped segment. Adjacency: out_keys (sorted distinct sender ids), out_offs (keys+1),
 /// out_list (transfer indexes grouped by sender, ascending within a sender); the same for in_.
 class SegmentReader {
 public:
-    SegmentReader(const std::filesystem::path& dir, SegmentMeta meta);
+    /// Maps segment `meta.name` of the store directory.
+    SegmentReader(const Dir& store, SegmentMeta meta);
     const SegmentMeta& meta() const { return meta_; }
     std::size_t transfer_count() const { return from_.size(); }
     std::span<const BlockRow> blocks() const { return blocks_; }
@@ -119,7 +127,6 @@ public:
     std::uint64_t bytes_transfers() const, bytes_hashes() const, bytes_other() const;
 
 private:
-    std::filesystem::path dir_;
     SegmentMeta meta_;
     MappedFile notes_f_, note_text_f_;
     std::span<const NoteRow> notes_;

@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "store/dictionary.hpp"
 #include "store/segment.hpp"
 
 namespace chainward::store {
@@ -28,6 +29,10 @@ struct AssetRow {
 static_assert(sizeof(AssetRow) == 40 && std::is_trivially_copyable_v<AssetRow>);
 
 constexpr const char* kManifest = "MANIFEST.json";
+constexpr const char* kWriterLock = "LOCK";
+/// Readers hold it shared while they read the manifest and map what it names; retired segments
+/// are deleted only while it is held exclusively (see collect_garbage).
+constexpr const char* kReaderLock = "READLOCK";
 
 struct Manifest {
     std::uint32_t version = kFormatVersion;
@@ -51,9 +56,9 @@ std::string to_json(const Manifest& m) {
     return s;
 }
 
-Manifest read_manifest(const fs::path& p) {
-    simdjson::padded_string buf;
-    if (simdjson::padded_string::load(p.string()).get(buf)) throw StoreError("cannot read " + p.string());
+Manifest read_manifest(const Dir& d) {
+    fs::path p = d.path() / kManifest;
+    simdjson::padded_string buf(read_file(d, kManifest));
     simdjson::dom::parser parser;
     simdjson::dom::element doc;
     if (parser.parse(buf).get(doc)) throw StoreError(p.string() + ": corrupt manifest (malformed JSON)");
@@ -79,6 +84,8 @@ Manifest read_manifest(const fs::path& p) {
         SegmentMeta g;
         std::string_view name;
         if (e["name"].get(name)) throw StoreError(p.string() + ": corrupt manifest (segment name)");
+        if (!is_segment_name(name))
+            throw StoreError(p.string() + ": segment name \"" + std::string(name) + "\" is not of the form seg-NNNNNNNN (refused)");
         g.name = name;
         g.first_block = u(e, "first_block");
         g.last_block = u(e, "last_block");
@@ -111,27 +118,27 @@ std::array<std::uint8_t, 32> be32(const U256& v) {
     return w;
 }
 
-struct AddressHash {
-    std::size_t operator()(const Address& a) const noexcept { return std::hash<Address>()(a); }
-};
+std::span<const std::uint8_t> bytes_of(const std::string& s) {
+    return {reinterpret_cast<const std::uint8_t*>(s.data()), s.size()};
+}
+
+/// The number in a segment name (is_segment_name holds).
+std::uint64_t segment_number(std::string_view name) { return std::stoull(std::string(name.substr(4))); }
 
 }  // namespace
 
 struct TransferStore::State {
     Mode mode = Mode::ReadOnly;
-    int lock_fd = -1;
+    Dir dir;
+    std::unique_ptr<FileLock> writer_lock;
     Manifest manifest;
-    std::vector<Address> addresses;  // index = id - 1
-    absl::flat_hash_map<Address, AddressId, AddressHash> address_ids;
+    AddressDictionary addresses;
     std::vector<AssetRow> assets;
     absl::flat_hash_map<AssetHashKey, AssetId> asset_ids;
     std::vector<std::unique_ptr<SegmentReader>> segments;
     std::vector<std::uint64_t> segment_base;  // global id of each segment's first transfer
     SegmentColumns staged;                     // the batch being built (not yet durable)
 
-    ~State() {
-        if (lock_fd >= 0) ::close(lock_fd);
-    }
     void rebase() {
         segment_base.clear();
         std::uint64_t b = 0;
@@ -140,14 +147,7 @@ struct TransferStore::State {
             b += s->transfer_count();
         }
     }
-    AddressId intern(const Address& a) {
-        auto [it, inserted] = address_ids.try_emplace(a, static_cast<AddressId>(addresses.size() + 1));
-        if (inserted) {
-            if (addresses.size() + 1 >= std::numeric_limits<AddressId>::max()) throw StoreError("address id space exhausted");
-            addresses.push_back(a);
-        }
-        return it->second;
-    }
+    AddressId intern(const Address& a) { return addresses.intern(a); }
     AssetId intern(const AssetKey& k) {
         if (k.type == AssetType::Native) return kNativeAsset;
         AssetHashKey h{static_cast<std::uint8_t>(k.type), intern(k.contract), {}};
@@ -164,10 +164,7 @@ struct TransferStore::State {
     }
     /// Drops in-memory dictionary entries past the committed counts (after a failed batch).
     void forget_uncommitted() {
-        while (addresses.size() > manifest.addresses) {
-            address_ids.erase(addresses.back());
-            addresses.pop_back();
-        }
+        addresses.forget_pending();
         while (assets.size() > manifest.assets) {
             const AssetRow& r = assets.back();
             AssetHashKey h{r.type, r.contract, {}};
@@ -178,59 +175,78 @@ struct TransferStore::State {
     }
 };
 
+namespace {
+
+/// Deletes what no manifest a reader could still be opening names. Segments numbered from
+/// next_segment on were never committed (a writer died): always deleted. Retired segments
+/// (merged away, cut by a rollback) are deleted only while no reader is between reading a
+/// manifest and mapping its segments (the reader lock taken exclusively without waiting);
+/// otherwise they stay until a later commit or writer finds it free. Mapped files outlive their
+/// deletion, so a reader that has opened is never affected.
+void collect_garbage(const Dir& d, const Manifest& m) {
+    std::vector<fs::path> uncommitted, retired;
+    for (const auto& e : fs::directory_iterator(d.path())) {
+        std::string name = e.path().filename().string();
+        if (name == std::string(kManifest) + ".tmp" || name == "addresses.idx.tmp") {
+            uncommitted.push_back(e.path());
+            continue;
+        }
+        if (!is_segment_name(name)) continue;  // not ours: left alone
+        if (std::any_of(m.segments.begin(), m.segments.end(), [&](const SegmentMeta& g) { return g.name == name; })) continue;
+        (segment_number(name) >= m.next_segment ? uncommitted : retired).push_back(e.path());
+    }
+    for (const auto& p : uncommitted) fs::remove_all(p);
+    if (retired.empty()) return;
+    FileLock readers(d, kReaderLock, FileLock::Kind::Exclusive, false, true);
+    if (!readers.held()) return;
+    for (const auto& p : retired) fs::remove_all(p);
+}
+
+}  // namespace
+
 std::unique_ptr<TransferStore> TransferStore::open(const fs::path& dir, Mode mode) {
     std::unique_ptr<TransferStore> st(new TransferStore());
     st->dir_ = dir;
     st->s_ = std::make_unique<State>();
     State& s = *st->s_;
     s.mode = mode;
-    bool exists = fs::exists(dir / kManifest);
-    if (!exists) {
-        if (mode == Mode::ReadOnly) throw StoreError("no store at " + dir.string() + " (run chainward ingest first)");
+    if (mode == Mode::ReadOnly) {
+        if (!fs::exists(dir / kManifest)) throw StoreError("no store at " + dir.string() + " (run chainward ingest first)");
+        s.dir = Dir(dir, true);
+    } else {
         fs::create_directories(dir);
+        s.dir = Dir(dir, true);
+        // One writer at a time. Whether the store exists is decided only under the lock: a
+        // writer that lost the race to create it must open the winner's store, not wipe it.
+        s.writer_lock = std::make_unique<FileLock>(s.dir, kWriterLock, FileLock::Kind::Exclusive, false, true);
+        if (!s.writer_lock->held()) throw StoreError("store " + dir.string() + " is being written by another chainward process");
+        FileLock(s.dir, kReaderLock, FileLock::Kind::Shared, false, true);  // created for readers
+        if (!s.dir.exists(kManifest)) {
+            // A fresh store: the native asset is id 0.
+            truncate_durably(s.dir, "addresses.bin", 0);
+            AssetRow native{};
+            write_file_durably(s.dir, "assets.bin", {reinterpret_cast<const std::uint8_t*>(&native), sizeof native});
+            Manifest fresh;
+            fresh.assets = 1;
+            replace_file_atomically(s.dir, kManifest, bytes_of(to_json(fresh)));
+        }
     }
-    // One writer at a time; readers take no lock: they see the manifest they opened, and
-    // segments are immutable (a merged-away segment stays mapped until the reader closes).
-    if (mode == Mode::ReadWrite) {
-        s.lock_fd = ::open((dir / "LOCK").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-        if (s.lock_fd < 0) throw StoreError("cannot open " + (dir / "LOCK").string() + ": " + std::strerror(errno));
-        if (::flock(s.lock_fd, LOCK_EX | LOCK_NB) != 0)
-            throw StoreError("store " + dir.string() + " is being written by another chainward process");
-    }
-
-    if (!exists) {
-        // A fresh store: the native asset is id 0.
-        truncate_durably(dir / "addresses.bin", 0);
-        AssetRow native{};
-        write_file_durably(dir / "assets.bin", {reinterpret_cast<const std::uint8_t*>(&native), sizeof native});
-        s.manifest.assets = 1;
-        replace_file_atomically(dir / kManifest, to_json(s.manifest));
-    }
-    s.manifest = read_manifest(dir / kManifest);
+    // A reader holds the reader lock (shared) from reading the manifest until everything it
+    // names is mapped, so that no segment it names is deleted in between. A store whose lock
+    // file does not exist yet was never written by a writer that deletes under it.
+    std::optional<FileLock> reading;
+    if (mode == Mode::ReadOnly) reading.emplace(s.dir, kReaderLock, FileLock::Kind::Shared, true, false);
+    s.manifest = read_manifest(s.dir);
 
     if (mode == Mode::ReadWrite) {
         // Discard what a crashed writer left uncommitted.
-        truncate_durably(dir / "addresses.bin", s.manifest.addresses * 20);
-        truncate_durably(dir / "assets.bin", s.manifest.assets * sizeof(AssetRow));
-        std::vector<std::string> keep;
-        for (const auto& g : s.manifest.segments) keep.push_back(g.name);
-        for (const auto& e : fs::directory_iterator(dir)) {
-            std::string name = e.path().filename().string();
-            if ((name.rfind("seg-", 0) == 0 && std::find(keep.begin(), keep.end(), name) == keep.end()) ||
-                name == std::string(kManifest) + ".tmp")
-                fs::remove_all(e.path());
-        }
+        truncate_durably(s.dir, "addresses.bin", s.manifest.addresses * 20);
+        truncate_durably(s.dir, "assets.bin", s.manifest.assets * sizeof(AssetRow));
+        collect_garbage(s.dir, s.manifest);
     }
+    s.addresses.open(s.dir, s.manifest.addresses, mode == Mode::ReadWrite);
     {
-        MappedFile af(dir / "addresses.bin");
-        if (af.bytes().size() < s.manifest.addresses * 20) throw StoreError("addresses.bin is shorter than the manifest says");
-        s.addresses.resize(s.manifest.addresses);
-        s.address_ids.reserve(s.manifest.addresses);
-        for (std::size_t i = 0; i < s.manifest.addresses; ++i) {
-            std::memcpy(s.addresses[i].b.data(), af.bytes().data() + 20 * i, 20);
-            s.address_ids.emplace(s.addresses[i], static_cast<AddressId>(i + 1));
-        }
-        MappedFile sf(dir / "assets.bin");
+        MappedFile sf(s.dir, "assets.bin");
         auto rows = sf.as<AssetRow>();
         if (rows.size() < s.manifest.assets) throw StoreError("assets.bin is shorter than the manifest says");
         s.assets.assign(rows.begin(), rows.begin() + static_cast<std::ptrdiff_t>(s.manifest.assets));
@@ -240,12 +256,18 @@ std::unique_ptr<TransferStore> TransferStore::open(const fs::path& dir, Mode mod
             s.asset_ids.emplace(h, static_cast<AssetId>(i));
         }
     }
-    for (const auto& g : s.manifest.segments) s.segments.push_back(std::make_unique<SegmentReader>(dir / g.name, g));
+    for (const auto& g : s.manifest.segments) s.segments.push_back(std::make_unique<SegmentReader>(s.dir, g));
     s.rebase();
     return st;
 }
 
-TransferStore::~TransferStore() = default;
+TransferStore::~TransferStore() {
+    // A last chance to delete segments retired while readers were opening.
+    if (s_ && s_->mode == Mode::ReadWrite) try {
+            collect_garbage(s_->dir, s_->manifest);
+        } catch (...) {
+        }
+}
 
 namespace {
 
@@ -329,30 +351,27 @@ void TransferStore::commit_staged() {
     try {
         const SegmentColumns& c = s.staged;
         std::string name = fmt::format("seg-{:08}", s.manifest.next_segment);
-        SegmentMeta meta = write_segment(dir_ / name, name, c);
-        // Dictionaries first, then the manifest that makes everything visible at once.
-        std::span<const Address> new_addr(s.addresses.data() + s.manifest.addresses,
-                                          s.addresses.size() - s.manifest.addresses);
-        std::vector<std::uint8_t> buf;
-        for (const auto& a : new_addr) buf.insert(buf.end(), a.b.begin(), a.b.end());
-        // A batch that failed after writing part of its rows (disk full) must not leave them
-        // in front of this batch's: cut both files back to the committed rows first.
-        truncate_durably(dir_ / "addresses.bin", s.manifest.addresses * 20);
-        truncate_durably(dir_ / "assets.bin", s.manifest.assets * sizeof(AssetRow));
-        append_durably(dir_ / "addresses.bin", buf);
-        append_durably(dir_ / "assets.bin", {reinterpret_cast<const std::uint8_t*>(s.assets.data() + s.manifest.assets),
+        SegmentMeta meta = write_segment(s.dir, name, c);
+        // Dictionaries first, then the manifest that makes everything visible at once. A batch
+        // that failed after writing part of its rows (disk full) must not leave them in front of
+        // this batch's: both files are cut back to the committed rows first.
+        s.addresses.write_pending(s.dir);
+        truncate_durably(s.dir, "assets.bin", s.manifest.assets * sizeof(AssetRow));
+        append_durably(s.dir, "assets.bin", {reinterpret_cast<const std::uint8_t*>(s.assets.data() + s.manifest.assets),
                                              (s.assets.size() - s.manifest.assets) * sizeof(AssetRow)});
-        sync_dir(dir_);
+        s.dir.sync();
         Manifest next = s.manifest;
         next.addresses = s.addresses.size();
         next.assets = s.assets.size();
         next.next_segment++;
         next.segments.push_back(meta);
-        replace_file_atomically(dir_ / kManifest, to_json(next));
+        replace_file_atomically(s.dir, kManifest, bytes_of(to_json(next)));
         s.manifest = next;
-        s.segments.push_back(std::make_unique<SegmentReader>(dir_ / name, meta));
+        s.addresses.mark_committed(s.dir);
+        s.segments.push_back(std::make_unique<SegmentReader>(s.dir, meta));
         s.rebase();
         s.staged = SegmentColumns{};
+        collect_garbage(s.dir, s.manifest);  // segments retired earlier while readers were opening
     } catch (...) {
         discard_staged();
         throw;
@@ -376,18 +395,16 @@ void TransferStore::merge(std::size_t first, std::size_t end) {
     for (std::size_t i = first + 1; i < end; ++i) merged.append(s.segments[i]->load());
     Manifest next = s.manifest;
     std::string name = fmt::format("seg-{:08}", next.next_segment++);
-    SegmentMeta meta = write_segment(dir_ / name, name, merged);
+    SegmentMeta meta = write_segment(s.dir, name, merged);  // durable, directory entry too
     next.segments.erase(next.segments.begin() + static_cast<std::ptrdiff_t>(first),
                         next.segments.begin() + static_cast<std::ptrdiff_t>(end));
     next.segments.insert(next.segments.begin() + static_cast<std::ptrdiff_t>(first), meta);
-    replace_file_atomically(dir_ / kManifest, to_json(next));  // the commit point of the merge
-    std::vector<std::string> old;
-    for (std::size_t i = first; i < end; ++i) old.push_back(s.segments[i]->meta().name);
+    replace_file_atomically(s.dir, kManifest, bytes_of(to_json(next)));  // the commit point of the merge
     s.manifest = next;
     s.segments.erase(s.segments.begin() + static_cast<std::ptrdiff_t>(first), s.segments.begin() + static_cast<std::ptrdiff_t>(end));
-    s.segments.insert(s.segments.begin() + static_cast<std::ptrdiff_t>(first), std::make_unique<SegmentReader>(dir_ / name, meta));
+    s.segments.insert(s.segments.begin() + static_cast<std::ptrdiff_t>(first), std::make_unique<SegmentReader>(s.dir, meta));
     s.rebase();
-    for (const auto& o : old) fs::remove_all(dir_ / o);
+    collect_garbage(s.dir, s.manifest);
 }
 
 void TransferStore::rollback_to(std::uint64_t last_kept) {
@@ -414,14 +431,14 @@ void TransferStore::rollback_to(std::uint64_t last_kept) {
     if (drop.empty()) return;
     if (cut) {
         std::string name = fmt::format("seg-{:08}", next.next_segment++);
-        next.segments.push_back(write_segment(dir_ / name, name, *cut));
+        next.segments.push_back(write_segment(s.dir, name, *cut));  // durable, directory entry too
     }
-    replace_file_atomically(dir_ / kManifest, to_json(next));
+    replace_file_atomically(s.dir, kManifest, bytes_of(to_json(next)));
     s.manifest = next;
     s.segments.clear();
-    for (const auto& g : next.segments) s.segments.push_back(std::make_unique<SegmentReader>(dir_ / g.name, g));
+    for (const auto& g : next.segments) s.segments.push_back(std::make_unique<SegmentReader>(s.dir, g));
     s.rebase();
-    for (const auto& d : drop) fs::remove_all(dir_ / d);
+    collect_garbage(s.dir, s.manifest);
 }
 
 void TransferStore::compact() {
@@ -463,6 +480,7 @@ StoreStats TransferStore::stats() const {
         }
     }
     st.dictionary_bytes = s.addresses.size() * 20 + s.assets.size() * sizeof(AssetRow);
+    if (std::error_code ec; s.dir.exists("addresses.idx")) st.dictionary_bytes += fs::file_size(dir_ / "addresses.idx", ec);
     std::error_code ec;
     st.other_bytes += fs::file_size(dir_ / kManifest, ec);
     return st;
@@ -490,13 +508,12 @@ std::optional<BlockRecord> TransferStore::block(std::uint64_t n) const {
 }
 
 std::optional<AddressId> TransferStore::find_address(const Address& a) const {
-    auto it = s_->address_ids.find(a);
-    if (it == s_->address_ids.end() || it->second > s_->manifest.addresses) return std::nullopt;
-    return it->second;
+    auto id = s_->addresses.find(a);
+    if (!id || *id > s_->manifest.addresses) return std::nullopt;
+    return id;
 }
 Address TransferStore::address(AddressId id) const {
-    if (id == kNoAddress || id > s_->addresses.size()) throw StoreError(fmt::format("address id {} out of range", id));
-    return s_->addresses[id - 1];
+    return s_->addresses.at(id);
 }
 std::uint32_t TransferStore::address_count() const { return static_cast<std::uint32_t>(s_->manifest.addresses); }
 

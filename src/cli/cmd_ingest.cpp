@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "cli/commands.hpp"
+#include "cli/format.hpp"
 #include "eth/etl_csv.hpp"
 #include "eth/rpc.hpp"
 #include "ingest/ingest.hpp"
@@ -58,7 +59,7 @@ void run_ingest(const IngestArgs& a) {
     ingest::IngestOptions opt;
     opt.batch_transfers = a.batch;
     opt.extract.chain_id = a.chain_id;
-    for (const auto& w : a.weth) opt.extract.wrapped_native.push_back(parse_address(w));
+    for (const auto& w : a.weth) opt.extract.wrapped_native.push_back(parse_address_arg(w, "--weth"));
     if (!a.genesis.empty()) opt.genesis = a.genesis;
     std::optional<eth::NodeSource> node;
     if (!a.rpc.empty()) {
@@ -136,7 +137,9 @@ void add_ingest_command(CLI::App& app) {
     cmd->add_option("--to", a->to, "last block to fetch with --rpc (default: the node's head)")->each([a](const std::string&) { a->has_to = true; });
     cmd->add_option("--genesis", a->genesis, "geth genesis.json whose alloc gives opening balances (empty store only)");
     cmd->add_option("--chain-id", a->chain_id, "chain id (1 = mainnet: adds pre-merge block rewards when no trace_block rewards are given)");
-    cmd->add_option("--weth", a->weth, "extra wrapped-native contracts whose Deposit/Withdrawal are wraps (mainnet WETH9 is built in)");
+    repeatable(cmd->add_option("--weth", a->weth,
+                               "extra wrapped-native contract whose Deposit/Withdrawal are wraps (repeatable, or comma-separated; "
+                               "mainnet WETH9 is built in)"));
     cmd->add_flag("--no-traces", a->no_traces, "with --rpc: do not fetch traces (no internal transfers)");
     cmd->add_option("--batch", a->batch, "transfers per committed batch")->check(CLI::Range(1, 50'000'000));
     cmd->add_option("--timeout-ms", a->timeout_ms, "with --rpc: timeout per request");

@@ -1,6 +1,8 @@
 // rollback and compact: the store's maintenance commands.
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "cli/commands.hpp"
 #include "store/store.hpp"
 
@@ -20,12 +22,26 @@ void add_rollback_command(CLI::App& app) {
     cmd->callback([a] {
         if (!a->blocks && !a->to) throw InputError("rollback: give --blocks N or --to BLOCK");
         auto st = store::TransferStore::open(a->data_dir, store::TransferStore::Mode::ReadWrite);
-        auto last = st->last_block();
-        if (!last) throw InputError("rollback: the store is empty");
-        std::uint64_t keep = a->to ? *a->to : (*a->blocks > *last ? 0 : *last - *a->blocks);
-        if (a->blocks && *a->blocks > *last) throw InputError(fmt::format("rollback: the store holds blocks only up to {}", *last));
+        auto before = st->stats();
+        if (!before.last_block) throw InputError("rollback: the store is empty");
+        std::uint64_t first = *before.first_block, last = *before.last_block;
+        if (a->to && *a->to > last)
+            throw InputError(fmt::format("rollback: --to {} is beyond the newest stored block {} (nothing to remove)", *a->to, last));
+        if (a->blocks && *a->blocks > before.blocks)
+            throw InputError(fmt::format("rollback: --blocks {}: the store holds only {} blocks ({}..{})", *a->blocks, before.blocks,
+                                         first, last));
+        // The kept chain ends at `keep`; below the first stored block nothing is kept.
+        std::uint64_t keep = a->to ? *a->to : last - *a->blocks;
+        if (keep >= last) {
+            fmt::print("nothing to remove: the store ends at block {}\n", last);
+            return;
+        }
         st->rollback_to(keep);
-        fmt::print("rolled back to block {} (removed {} blocks)\n", keep, *last > keep ? *last - keep : 0);
+        auto after = st->stats();
+        std::uint64_t from = std::max(first, keep + 1);
+        fmt::print("rolled back: removed blocks {}..{} ({} blocks, {} transactions, {} transfers); the store now {}\n", from, last,
+                   before.blocks - after.blocks, before.txs - after.txs, before.transfers - after.transfers,
+                   after.last_block ? fmt::format("ends at block {}", *after.last_block) : std::string("holds no blocks"));
     });
 }
 

@@ -165,8 +165,7 @@ void add_transfers_command(CLI::App& app) {
     add_data_dir_option(*cmd, a->data_dir);
     cmd->add_option("ADDRESS", a->address, "0x-prefixed address")->required();
     cmd->add_option("--asset", a->asset, "native/ETH, a token contract, or a known symbol (USDT, WETH, …)");
-    cmd->add_flag("--in", a->in, "incoming only");
-    cmd->add_flag("--out", a->out, "outgoing only");
+    cmd->add_flag("--in", a->in, "incoming only")->excludes(cmd->add_flag("--out", a->out, "outgoing only"));
     cmd->add_option("--limit", a->limit, "at most N transfers (0 = all; default 100)");
     cmd->add_flag("--json", a->json, "JSON array; amounts in base units as decimal strings");
     cmd->callback([a] { run_transfers(*a); });

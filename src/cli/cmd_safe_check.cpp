@@ -15,7 +15,6 @@ namespace chainward::cli {
 
 namespace {
 
-constexpr int kExitInputError = 3;
 
 template <class F>
 auto flag(const char* name, const std::string& text, F&& parse) {
@@ -161,9 +160,9 @@ void add_safe_check_command(CLI::App& app) {
     cmd->add_option("--signatures", flags->signatures, "signatures blob (hex)");
     cmd->add_option("--expect-to", flags->expect_to, "the recipient you intend");
     cmd->add_option("--expect-value", flags->expect_value, "the amount you intend (wei or token base units)");
-    cmd->add_option("--allow-delegatecall", flags->allow_delegate, "extra trusted DELEGATECALL target")
-        ->take_all();
-    cmd->add_option("--allow-spender", flags->allow_spender, "trusted token spender")->take_all();
+    repeatable(cmd->add_option("--allow-delegatecall", flags->allow_delegate,
+                               "extra trusted DELEGATECALL target (repeatable, or comma-separated)"));
+    repeatable(cmd->add_option("--allow-spender", flags->allow_spender, "trusted token spender (repeatable, or comma-separated)"));
     cmd->add_flag("--json", flags->json, "JSON output");
     cmd->add_flag("--simulate", flags->simulate,
                   "with --rpc: run the call on the node (debug_traceCall) and report writes to the Safe's storage");
@@ -172,7 +171,7 @@ void add_safe_check_command(CLI::App& app) {
             run(*flags);
         } catch (const InputError& e) {
             fmt::print(stderr, "chainward: error: {}\n", e.what());
-            throw Exit{kExitInputError};
+            throw Exit{kExitSafeCheckInput};
         }
     });
 }

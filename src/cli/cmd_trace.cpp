@@ -221,8 +221,8 @@ void add_trace_command(CLI::App& app) {
         "  chainward trace --data-dir D --labels L.csv --backward --address 0xDEPOSIT [--amount ETH=12.5] [--until BLOCK] --model fifo\n"
         "Semantics, conservation and report schemas: docs/tracing.md");
     add_data_dir_option(*cmd, a->data_dir);
-    cmd->add_option("--tx", a->txs, "trace the value moved by this transaction (repeatable)");
-    cmd->add_option("--address", a->addresses, "trace the funds of this address (repeatable) from --since on");
+    repeatable(cmd->add_option("--tx", a->txs, "trace the value moved by this transaction (repeatable, or comma-separated)"));
+    repeatable(cmd->add_option("--address", a->addresses, "trace the funds of this address from --since on (repeatable, or comma-separated)"));
     cmd->add_option("--since", a->since,
                     "BLOCK, @UNIXTIME or YYYY-MM-DD[THH:MM:SS][Z] (UTC). Forward: trace --address's balance at the start of it and "
                     "everything received after (default: genesis). Backward: do not walk back past its start (what was held then is "
@@ -231,12 +231,12 @@ void add_trace_command(CLI::App& app) {
     cmd->add_flag("--backward", a->backward,
                   "where did the funds at --address come from: origins (created, labelled, fees, converter, horizon, frontier) with "
                   "amounts, shares and paths; poison, haircut or fifo; every labelled address is an origin point");
-    cmd->add_option("--asset", a->assets, "backward: explain only this asset's balance (ETH, a symbol or a contract; repeatable)");
-    cmd->add_option("--amount", a->amounts,
-                    "backward: ASSET=AMOUNT, explain this much of the balance (fifo: the newest units; repeatable; default: all)");
+    repeatable(cmd->add_option("--asset", a->assets, "backward: explain only this asset's balance (ETH, a symbol or a contract; repeatable)"));
+    repeatable(cmd->add_option("--amount", a->amounts,
+                    "backward: ASSET=AMOUNT, explain this much of the balance (fifo: the newest units; repeatable; default: all)"));
     cmd->add_option("--model", a->model, "poison, haircut (default), fifo, lifo or tiho (backward: poison, haircut, fifo)");
     cmd->add_option("--hops", a->hops, "follow at most N hops from the source (default: unlimited)");
-    cmd->add_option("--min-amount", a->min_amounts, "ASSET=AMOUNT: drop tainted amounts below this (repeatable; e.g. ETH=0.01)");
+    repeatable(cmd->add_option("--min-amount", a->min_amounts, "ASSET=AMOUNT: drop tainted amounts below this (repeatable; e.g. ETH=0.01)"));
     cmd->add_option("--max-addresses", a->max_addresses, "follow at most N addresses");
     cmd->add_option("--labels", a->labels,
                     "labels: a CSV (address,entity,category), a label store (labels.db or postgresql://…), or, without a value, the "
@@ -245,9 +245,11 @@ void add_trace_command(CLI::App& app) {
     cmd->add_option("--labels-db", a->labels_db, "label store for --labels without a value (SQLite file or postgresql://…)");
     cmd->add_flag("--through", a->through, "forward: continue through terminals (still reported)");
     cmd->add_option("--top", a->top, "rows per table in the terminal report (default 30)");
-    cmd->add_flag("--json", a->json, "JSON report (schema: docs/tracing.md)");
-    cmd->add_flag("--csv", a->csv, "CSV report");
-    cmd->add_flag("--dot", a->dot, "Graphviz DOT of the flow");
+    auto* json = cmd->add_flag("--json", a->json, "JSON report (schema: docs/tracing.md)");
+    auto* csv = cmd->add_flag("--csv", a->csv, "CSV report");
+    auto* dot = cmd->add_flag("--dot", a->dot, "Graphviz DOT of the flow");
+    json->excludes(csv)->excludes(dot);
+    csv->excludes(dot);
     cmd->add_option("--out", a->out, "write the report to this file");
     cmd->callback([a, cmd] {
         a->use_labels = cmd->count("--labels") > 0 || !a->labels_db.empty();

@@ -2,6 +2,7 @@
 
 #include <cstdlib>
 #include <exception>
+#include <string_view>
 
 #include "cli/commands.hpp"
 #include "core/core.hpp"
@@ -12,6 +13,14 @@ void add_data_dir_option(CLI::App& cmd, std::string& dir) {
     const char* env = std::getenv("CHAINWARD_DATA");
     dir = env && *env ? env : "./chainward-data";
     cmd.add_option("--data-dir", dir, "store directory (default $CHAINWARD_DATA or ./chainward-data)");
+}
+
+int argument_error_exit(int argc, char** argv) {
+    // The subcommand is the first word that is not an option (the app's own options take no
+    // values).
+    for (int i = 1; i < argc; ++i)
+        if (argv[i][0] != '-') return std::string_view(argv[i]) == "safe-check" ? kExitSafeCheckInput : kExitError;
+    return kExitError;
 }
 
 }  // namespace chainward::cli
@@ -36,7 +45,10 @@ int main(int argc, char** argv) {
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
-        return app.exit(e);
+        // --help and --version end here with 0; argument errors get the documented codes
+        // (safe-check: 3 for any input error), not the parser library's own 104-109.
+        int code = app.exit(e);
+        return code == 0 ? 0 : cli::argument_error_exit(argc, argv);
     } catch (const cli::Exit& e) {
         return e.code;
     } catch (const InputError& e) {

@@ -66,8 +66,47 @@ if "$bin" stats --data-dir "$work/nothing-here" 2> "$work/e"; then fail "stats o
 grep -q "no store" "$work/e" || fail "missing store message: $(cat "$work/e")"
 if "$bin" transfers --data-dir "$d" "$a" --asset NOPE 2> "$work/e"; then fail "unknown asset accepted"; fi
 
+# Argument errors exit 1 (safe-check: 3, its documented code for input errors), not the
+# parser's own codes; contradictory flags are refused.
+expect_exit() {  # CODE MESSAGE-PATTERN COMMAND...
+  local want=$1 pattern=$2 rc=0
+  shift 2
+  "$@" > "$work/o" 2> "$work/e" || rc=$?
+  [[ $rc == "$want" ]] || fail "exit $rc (want $want): $* : $(cat "$work/e")"
+  grep -qi -- "$pattern" "$work/e" || fail "message for $*: $(cat "$work/e")"
+}
+expect_exit 1 "no-such-flag" "$bin" stats --data-dir "$d" --no-such-flag
+expect_exit 1 "ADDRESS" "$bin" balance --data-dir "$d"
+expect_exit 1 "batch" "$bin" ingest --data-dir "$d" --batch 0 "$src/samples/mainnet-483920"
+expect_exit 1 "excludes" "$bin" transfers --data-dir "$d" "$a" --in --out
+expect_exit 1 "excludes" "$bin" trace --data-dir "$d" --address "$a" --json --csv
+expect_exit 1 "excludes" "$bin" trace --data-dir "$d" --address "$a" --csv --dot
+expect_exit 3 "no-such-flag" "$bin" safe-check --no-such-flag
+expect_exit 3 "chain-id" "$bin" safe-check --chain-id
+expect_exit 1 "" "$bin" no-such-command
+[[ "$("$bin" stats --data-dir "$d" --json --hash)" == "$before" ]] || fail "store changed by refused commands"
+
+# Repeatable options take one value per use (or comma-separated) and never swallow a path.
+w1=0x00000000000000000000000000000000000000a1
+w2=0x00000000000000000000000000000000000000a2
+"$bin" ingest -q --data-dir "$work/weth1" --chain-id 1 --weth "$w1" "$src/samples/mainnet-483920" > /dev/null || fail "ingest --weth A DIR"
+"$bin" stats --data-dir "$work/weth1" --json --hash > "$work/w1.json"
+"$bin" ingest -q --data-dir "$work/weth2" --chain-id 1 --weth "$w1,$w2" --weth "$w2" "$src/samples/mainnet-483920" > /dev/null \
+  || fail "ingest --weth A,B --weth B DIR"
+[[ "$(cat "$work/w1.json")" == "$before" && "$("$bin" stats --data-dir "$work/weth2" --json --hash)" == "$before" ]] \
+  || fail "ingest with --weth before the folder stored something else: $(cat "$work/w1.json")"
+expect_exit 1 "weth" "$bin" ingest -q --data-dir "$work/weth3" --weth "$w1,nope" "$src/samples/mainnet-483920"
+
+# rollback refuses a target beyond the head and says what it removes.
+expect_exit 1 "beyond the newest stored block 483920" "$bin" rollback --data-dir "$d" --to 483921
+expect_exit 1 "holds only 1 blocks" "$bin" rollback --data-dir "$d" --blocks 2
+"$bin" rollback --data-dir "$d" --to 483920 | grep -q "nothing to remove" || fail "rollback to the head"
+[[ "$("$bin" stats --data-dir "$d" --json --hash)" == "$before" ]] || fail "store changed by a refused rollback"
+
 # rollback then compact keep the store consistent.
-"$bin" rollback --data-dir "$d" --blocks 1 | grep -q "rolled back" || fail "rollback"
+"$bin" rollback --data-dir "$d" --blocks 1 > "$work/o" || fail "rollback"
+grep -q "removed blocks 483920..483920 (1 blocks, [0-9]* transactions, 9 transfers); the store now holds no blocks" "$work/o" \
+  || fail "rollback message: $(cat "$work/o")"
 "$bin" stats --data-dir "$d" --json | grep -q '"transfers":0' || fail "rollback left transfers"
 "$bin" ingest -q --data-dir "$d" --chain-id 1 "$src/samples/mainnet-483920" > /dev/null
 [[ "$("$bin" stats --data-dir "$d" --json --hash)" == "$before" ]] || fail "re-ingest after rollback differs"

@@ -111,8 +111,11 @@ TEST(TraceEvasion, SelfTransfersMoveNothingUnderEveryModel) {
         Result r = c.run(w.m, {theft});
         EXPECT_EQ(rest(r, B, ETH), w.b) << model_name(w.m);
         EXPECT_EQ(rest(r, A, ETH), w.a) << model_name(w.m);
-        for (const auto& h : r.at_rest)
-            if (h.address == A) EXPECT_EQ(h.arrivals, 1u) << model_name(w.m);  // the self-transfer is no arrival
+        for (const auto& h : r.at_rest) {
+            if (h.address == A) {
+                EXPECT_EQ(h.arrivals, 1u) << model_name(w.m);  // the self-transfer is no arrival
+            }
+        }
         expect_balanced(r);
     }
     // a self-transfer in a source transaction introduces nothing

@@ -70,7 +70,7 @@ struct Ctx {
         return i;
     }
     label::Label label_of(AddressId a, Role role) const {
-        if (!c.labels) return {};
+        if (!c.labels || a == store::kNoAddress) return {};  // unwraps are held by no address
         const auto* ls = c.labels->find(c.graph->address(a));
         if (!ls || ls->empty()) return {};
         for (const auto& l : *ls)

@@ -312,5 +312,29 @@ TEST(TraceReport, JsonCarriesTheSchemaFields) {
     EXPECT_NE(report_text(r, ctx).find("freeze points"), std::string::npos);
 }
 
+// An unwrap pays taint into no address (the token is burnt); a labelled report lists that converted
+// row as "none" without looking a label up (`trace --through --labels` failed on a store).
+TEST(TraceReport, LabelledReportOfAnUnwrap) {
+    Chain c;
+    c.t(0, kBlockLevelTx, 0, TransferKind::Genesis, 0, V, ETH, 100);
+    auto theft = c.t(1, 0, 0, TransferKind::Call, V, A, ETH, 100);
+    c.t(2, 0, 0, TransferKind::Call, A, WETH, ETH, 100);
+    c.t(2, 0, 1, TransferKind::Wrap, 0, A, WETH_T, 100);
+    c.t(3, 0, 0, TransferKind::Internal, WETH, A, ETH, 100);
+    c.t(3, 0, 1, TransferKind::Unwrap, A, 0, WETH_T, 100);
+    Result r = trace(c.g, c.opts(Model::Poison, {theft}));
+    label::LabelSet ls;
+    ls.add(c.g.address(A), {"Thief", "heist_attacker"});
+    // the store has no address behind id 0 (looking it up throws); this graph makes one up: it must
+    // not be consulted either
+    ls.add(c.g.address(store::kNoAddress), {"Made up", "exchange"});
+    ReportContext ctx;
+    ctx.graph = &c.g;
+    ctx.labels = &ls;
+    std::string j = report_json(r, ctx);
+    EXPECT_NE(j.find("{\"address\":\"none\",\"entity\":\"\","), std::string::npos) << j;
+    EXPECT_NE(report_text(r, ctx).find("Thief"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace chainward::trace

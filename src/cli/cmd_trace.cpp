@@ -20,7 +20,7 @@ struct TraceArgs {
     std::vector<std::string> txs, addresses, min_amounts, amounts, assets;
     std::uint32_t hops = 0;
     std::size_t max_addresses = 0, top = 30;
-    bool backward = false, through = false, json = false, csv = false, dot = false;
+    bool backward = false, through = false, through_converters = false, json = false, csv = false, dot = false;
 };
 
 /// BLOCK (digits) or TIME (unix seconds with a leading '@', or YYYY-MM-DD[THH:MM[:SS]][Z], UTC).
@@ -91,7 +91,7 @@ void run_backward(const TraceArgs& a, const store::TransferStore& st, const trac
                   const label::LabelSet& labels) {
     if (!a.txs.empty()) throw InputError("--backward traces the holdings of --address, not --tx");
     if (a.addresses.empty()) throw InputError("--backward needs --address ADDR");
-    if (a.through) throw InputError("--through applies to forward traces only");
+    if (a.through || a.through_converters) throw InputError("--through and --through-converters apply to forward traces only");
     trace::BackwardOptions o;
     o.model = fwd.model;
     if (o.model != trace::Model::Poison && o.model != trace::Model::Haircut && o.model != trace::Model::Fifo)
@@ -164,6 +164,10 @@ void run_trace(const TraceArgs& a) {
     if (a.use_labels) {
         labels = load_labels(a);
         o.roles = trace::roles_from_labels(g, labels);
+    }
+    if (a.through_converters) {  // converters become plain addresses: taint paid in is followed onwards
+        o.builtin_converters = false;
+        std::erase_if(o.roles, [](const auto& kv) { return kv.second == trace::Role::Converter; });
     }
     for (const auto& spec : a.min_amounts) {
         auto eq = spec.find('=');
@@ -244,6 +248,9 @@ void add_trace_command(CLI::App& app) {
         ->expected(0, 1);
     cmd->add_option("--labels-db", a->labels_db, "label store for --labels without a value (SQLite file or postgresql://…)");
     cmd->add_flag("--through", a->through, "forward: continue through terminals (still reported)");
+    cmd->add_flag("--through-converters", a->through_converters,
+                  "forward: follow taint into converters (DEX, WETH, marketplaces) as into any address instead of handing it back "
+                  "to the payer");
     cmd->add_option("--top", a->top, "rows per table in the terminal report (default 30)");
     auto* json = cmd->add_flag("--json", a->json, "JSON report (schema: docs/tracing.md)");
     auto* csv = cmd->add_flag("--csv", a->csv, "CSV report");

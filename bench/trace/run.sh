@@ -39,8 +39,29 @@ PY
 }
 run_trace haircut6 --model haircut --hops 6 | tee "$out/summary.txt"
 run_trace poison --model poison | tee -a "$out/summary.txt"
-run_trace poison_full --model poison --through --through-converters | tee -a "$out/summary.txt"
-run_trace haircut_full --model haircut --through --through-converters | tee -a "$out/summary.txt"
+# Full reach: the text report (--top 1), since the JSON of every address reached runs to gigabytes on
+# a big graph; its per-asset lines say UNBALANCED when conservation fails.
+run_full() {  # name, extra args
+    name=$1; shift
+    /usr/bin/time -f "peak_rss_kb=%M elapsed_s=%e user_s=%U sys_s=%S" "$cw" trace --data-dir "$data" --labels "$sim/labels.csv" $txargs \
+        --through --through-converters --top 1 "$@" > "$out/$name.txt" 2> "$out/$name.time"
+    $py - "$out/$name.txt" "$out/$name.time" "$name" <<'PY'
+import re, sys
+rep = open(sys.argv[1]).read(); tm = open(sys.argv[2]).read().split()
+kv = dict(x.split("=") for x in tm if "=" in x)
+assert "UNBALANCED" not in rep and " traced " in rep, "unbalanced trace"
+fp = int(re.search(r"freeze points \(terminals reached\) \((\d+)\)", rep).group(1))
+assert fp > 0, "no freeze points"
+m = re.search(r"(\d+) transfers visited \((\d+) read\), (\d+) addresses followed in ([0-9.]+) s", rep)
+vis, loaded, addrs, ts = int(m.group(1)), int(m.group(2)), int(m.group(3)), float(m.group(4))
+el = float(kv["elapsed_s"])
+print(f"{sys.argv[3]}: elapsed_s={el} cpu_s={float(kv['user_s']) + float(kv['sys_s']):.2f} (incl. open, tx lookup, report) "
+      f"trace_s={ts:.4f} transfers_visited={vis} transfers_loaded={loaded} addresses={addrs} "
+      f"edges_per_s={vis / max(ts, 1e-9):.0f} freeze_points={fp} peak_rss_kb={kv['peak_rss_kb']}")
+PY
+}
+run_full poison_full --model poison | tee -a "$out/summary.txt"
+run_full haircut_full --model haircut | tee -a "$out/summary.txt"
 # igraph: the same transfer graph, BFS from the receivers of the stolen value
 "$export_edges" "$data" "$out/edges.txt" > "$out/export.txt"
 vertices=$(sed -n 's/.*vertices=\([0-9]*\).*/\1/p' "$out/export.txt")

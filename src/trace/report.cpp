@@ -227,7 +227,8 @@ std::string report_text(const Result& r, const ReportContext& c) {
         s += "\npath to the largest freeze point:\n";
         s += path_text(x, r.path(r.freeze_points.front()));
     }
-    s += fmt::format("\n{} transfers visited, {} addresses followed\n", r.stats.transfers_visited, r.stats.addresses_followed);
+    s += fmt::format("\n{} transfers visited ({} read), {} addresses followed in {:.3f} s\n", r.stats.transfers_visited,
+                     r.stats.transfers_loaded, r.stats.addresses_followed, r.stats.seconds);
     return s;
 }
 

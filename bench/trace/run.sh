@@ -50,6 +50,7 @@ import re, sys
 rep = open(sys.argv[1]).read(); tm = open(sys.argv[2]).read().split()
 kv = dict(x.split("=") for x in tm if "=" in x)
 assert "UNBALANCED" not in rep and " traced " in rep, "unbalanced trace"
+assert "LIMITS HIT" not in rep, "a limit was hit"
 fp = int(re.search(r"freeze points \(terminals reached\) \((\d+)\)", rep).group(1))
 assert fp > 0, "no freeze points"
 m = re.search(r"(\d+) transfers visited \((\d+) read\), (\d+) addresses followed in ([0-9.]+) s", rep)
@@ -60,8 +61,8 @@ print(f"{sys.argv[3]}: elapsed_s={el} cpu_s={float(kv['user_s']) + float(kv['sys
       f"edges_per_s={vis / max(ts, 1e-9):.0f} freeze_points={fp} peak_rss_kb={kv['peak_rss_kb']}")
 PY
 }
-run_full poison_full --model poison | tee -a "$out/summary.txt"
-run_full haircut_full --model haircut | tee -a "$out/summary.txt"
+run_full full_poison --model poison | tee -a "$out/summary.txt"
+run_full full_haircut --model haircut | tee -a "$out/summary.txt"
 # igraph: the same transfer graph, BFS from the receivers of the stolen value
 "$export_edges" "$data" "$out/edges.txt" > "$out/export.txt"
 vertices=$(sed -n 's/.*vertices=\([0-9]*\).*/\1/p' "$out/export.txt")
@@ -76,7 +77,7 @@ for line in open(sys.argv[1]):
     name, _, rest = line.partition(": ") if ": " in line else ("igraph", "", line)
     rows[name] = dict(x.split("=", 1) for x in rest.split() if "=" in x)
 ig = float(rows["igraph"]["edges_per_s"])
-for name in ("poison_full", "haircut_full"):
+for name in ("full_poison", "full_haircut"):
     tr = float(rows[name]["edges_per_s"])
     print(f"ratio_{name}: tracer_transfers_per_s={tr:.0f} igraph_edges_per_s={ig:.0f} ratio={tr / max(ig, 1e-9):.4f}")
 PY

@@ -269,17 +269,33 @@ std::string describe(const Transfer& t) {
     return s;
 }
 
-std::string exit_note(const std::string& protocol, std::string_view memo) {
+std::string exit_note(const std::string& protocol, const Address& bridge, std::string_view memo) {
     std::string clean;
     for (char c : memo.substr(0, 250))  // memos come from transaction data: printable ASCII only
         if (c >= 0x20 && c < 0x7f) clean += c;
-    return protocol + " " + clean;
+    return protocol + "@" + bridge.hex() + " " + clean;
+}
+
+bool known_exit_router(const Address& a) {
+    // THORChain router on mainnet (THORNode inbound_addresses; ../shared/data/services-supplement).
+    static const Address kThorchainRouter = parse_address("0xd37bbe5744d730a1d98d8dc97c42f0ca46ad7146");
+    return a == kThorchainRouter;
 }
 
 std::optional<CrossChainExit> parse_exit_note(std::string_view note) {
     auto space = note.find(' ');
-    if (space == std::string_view::npos || note.substr(0, space) != "thorchain") return std::nullopt;
+    if (space == std::string_view::npos) return std::nullopt;
+    std::string_view head = note.substr(0, space);
     CrossChainExit x;
+    if (head.starts_with("thorchain@")) {
+        try {
+            x.bridge = parse_address(head.substr(10));
+        } catch (const std::invalid_argument&) {
+            return std::nullopt;
+        }
+    } else if (head != "thorchain") {
+        return std::nullopt;
+    }
     x.protocol = "thorchain";
     x.memo = std::string(note.substr(space + 1));
     std::vector<std::string> parts;

@@ -145,12 +145,18 @@ std::string describe(const Transfer& t);
 /// Where value left the chain to, as the bridge's own event says (e.g. a THORChain memo).
 struct CrossChainExit {
     std::string protocol;  ///< "thorchain"
+    /// The contract that emitted the event (a decoy contract can emit the same event: a note
+    /// counts only at its own bridge); nullopt for notes stored before it was kept.
+    std::optional<Address> bridge;
     std::string chain;     ///< destination chain ("BTC"), empty if the memo does not say
     std::string address;   ///< destination address, empty if the memo does not say
     std::string memo;      ///< the memo as emitted (printable ASCII only)
 };
-/// The note a store keeps for a transaction that exits through a bridge ("thorchain <memo>").
-std::string exit_note(const std::string& protocol, std::string_view memo);
+/// The note a store keeps for a transaction that exits through a bridge: the protocol, the
+/// emitting contract and the memo ("thorchain@0x… <memo>").
+std::string exit_note(const std::string& protocol, const Address& bridge, std::string_view memo);
+/// Bridge routers whose exit events are trusted without a label (mainnet THORChain router).
+bool known_exit_router(const Address& a);
 /// Reads such a note back; nullopt for notes of other kinds. THORChain swap memos name the
 /// destination as CHAIN.ASSET (or a one-letter alias) then the address: "=:BTC.BTC:bc1…:…".
 std::optional<CrossChainExit> parse_exit_note(std::string_view note);

@@ -1,9 +1,11 @@
 // BlockData -> transfers. The rules (and why) are written down in docs/ingest.md.
+#include <fmt/format.h>
 #include <simdjson.h>
 
 #include <algorithm>
 #include <functional>
 
+#include "core/abi.hpp"
 #include "eth/eth.hpp"
 
 namespace chainward::eth {
@@ -31,17 +33,11 @@ std::span<const std::uint8_t> word(const std::vector<std::uint8_t>& data, std::s
     return {data.data() + 32 * i, 32};
 }
 
-/// ABI dynamic uint256[] at byte offset `off` of `data`; nullopt when malformed.
-std::optional<std::vector<U256>> abi_uint_array(const std::vector<std::uint8_t>& data, std::size_t head_word) {
-    if (data.size() < 32 * (head_word + 1)) return std::nullopt;
-    U256 off = u256_from_be(word(data, head_word));
-    if (off % 32 != 0 || off + 32 > data.size()) return std::nullopt;
-    std::size_t start = static_cast<std::size_t>(off) / 32;
-    U256 len = u256_from_be(word(data, start));
-    if (len > (data.size() / 32) - start - 1) return std::nullopt;
-    std::vector<U256> out;
-    for (std::size_t i = 0; i < static_cast<std::size_t>(len); ++i) out.push_back(u256_from_be(word(data, start + 1 + i)));
-    return out;
+/// A token event's party: the zero address is no account (mints come from none, burns go to
+/// none), so taint burnt by one transfer never reappears in the next unrelated mint.
+std::optional<Address> party(const Address& a) {
+    if (a.is_zero()) return std::nullopt;
+    return a;
 }
 
 class BlockExtractor {
@@ -181,9 +177,9 @@ private:
             }
             U256 v = u256_from_be(w[2]);
             if (log.topics.size() == 4)
-                add(tx.index, tx.hash, TransferKind::Nft, log.log_index, from, to, {AssetType::Erc721, log.address, v}, 1);
+                add(tx.index, tx.hash, TransferKind::Nft, log.log_index, party(from), party(to), {AssetType::Erc721, log.address, v}, 1);
             else
-                add(tx.index, tx.hash, TransferKind::Token, log.log_index, from, to, {AssetType::Erc20, log.address, 0}, v);
+                add(tx.index, tx.hash, TransferKind::Token, log.log_index, party(from), party(to), {AssetType::Erc20, log.address, 0}, v);
         } else if ((t0 == t.transfer_single || t0 == t.transfer_batch) && log.topics.size() == 4) {
             // ERC-1155: topics are (signature, operator, from, to); data holds the id(s) and value(s).
             Address from, to;
@@ -198,24 +194,29 @@ private:
                 ids = std::vector<U256>{u256_from_be(word(log.data, 0))};
                 values = std::vector<U256>{u256_from_be(word(log.data, 1))};
             } else if (t0 == t.transfer_batch) {
-                ids = abi_uint_array(log.data, 0);
-                values = abi_uint_array(log.data, 1);
+                abi::Reader r(log.data, "TransferBatch data");
+                try {
+                    ids = r.uint_array_at(0);
+                    values = r.uint_array_at(32);
+                } catch (const InputError&) {
+                    return;  // malformed: not the standard event, moves nothing
+                }
             }
             if (!ids || !values || ids->size() != values->size()) return;
             for (std::size_t i = 0; i < ids->size(); ++i)
-                add(tx.index, tx.hash, TransferKind::Multi, log.log_index, from, to, {AssetType::Erc1155, log.address, (*ids)[i]},
+                add(tx.index, tx.hash, TransferKind::Multi, log.log_index, party(from), party(to), {AssetType::Erc1155, log.address, (*ids)[i]},
                     (*values)[i]);
         } else if (t0 == t.thorchain_deposit && log.topics.size() == 3) {
             // The value itself moves as ether or a token transfer in the same transaction; the
             // memo says where it goes: keep it with the transaction.
-            if (!notes_ || log.data.size() < 96) return;
-            U256 off = u256_from_be(word(log.data, 1));
-            if (off + 32 > log.data.size()) return;
-            U256 len = u256_from_be({log.data.data() + static_cast<std::size_t>(off), 32});
-            if (off + 32 + len > log.data.size()) return;
-            std::string_view memo(reinterpret_cast<const char*>(log.data.data()) + static_cast<std::size_t>(off) + 32,
-                                  static_cast<std::size_t>(len));
-            notes_->push_back({tx.index, exit_note("thorchain", memo)});
+            if (!notes_) return;
+            std::span<const std::uint8_t> memo;
+            try {
+                memo = abi::Reader(log.data, "Deposit data").bytes_at(32);
+            } catch (const InputError&) {
+                return;
+            }
+            notes_->push_back({tx.index, exit_note("thorchain", log.address, {reinterpret_cast<const char*>(memo.data()), memo.size()})});
         } else if ((t0 == t.deposit || t0 == t.withdrawal) && log.topics.size() == 2 && log.data.size() == 32) {
             Address who;
             try {

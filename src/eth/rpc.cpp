@@ -6,6 +6,7 @@
 
 #include <thread>
 
+#include "core/abi.hpp"
 #include "core/core.hpp"
 
 namespace chainward::eth {
@@ -186,6 +187,22 @@ void NodeSource::fetch(std::uint64_t from, std::uint64_t to,
     }
 }
 
+std::string decode_symbol(std::span<const std::uint8_t> result) {
+    std::string symbol;
+    if (result.size() == 32) {  // bytes32 symbol (early tokens)
+        for (auto c : result)
+            if (c) symbol += static_cast<char>(c);
+    } else if (result.size() >= 64) {  // ABI string: offset, length, bytes
+        try {
+            auto b = abi::Reader(result, "symbol() result").bytes_at(0);
+            if (b.size() <= 64) symbol.assign(reinterpret_cast<const char*>(b.data()), b.size());
+        } catch (const InputError&) {
+            return {};  // malformed answer: no metadata
+        }
+    }
+    return symbol;
+}
+
 std::map<Address, TokenInfo> NodeSource::token_metadata(const std::vector<Address>& contracts) {
     std::map<Address, TokenInfo> out;
     int id = 1;
@@ -213,17 +230,7 @@ std::map<Address, TokenInfo> NodeSource::token_metadata(const std::vector<Addres
             try {
                 auto d = parse_hex_bytes(dec->second), s = parse_hex_bytes(sym->second);
                 if (d.size() != 32 || u256_from_be(d) > 77) continue;
-                std::string symbol;
-                if (s.size() == 32) {  // bytes32 symbol (early tokens)
-                    for (auto c : s)
-                        if (c) symbol += static_cast<char>(c);
-                } else if (s.size() >= 64) {  // ABI string: offset, length, bytes
-                    U256 off = u256_from_be({s.data(), 32});
-                    if (off + 32 > s.size()) continue;
-                    U256 len = u256_from_be({s.data() + static_cast<std::size_t>(off), 32});
-                    if (off + 32 + len > s.size() || len > 64) continue;
-                    symbol.assign(reinterpret_cast<const char*>(s.data()) + static_cast<std::size_t>(off) + 32, static_cast<std::size_t>(len));
-                }
+                std::string symbol = decode_symbol(s);
                 if (!symbol.empty()) out[contracts[i]] = TokenInfo{symbol, static_cast<unsigned>(u256_from_be(d))};
             } catch (const std::invalid_argument&) {
                 continue;  // not an ERC-20 answer: no metadata

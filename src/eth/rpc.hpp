@@ -8,6 +8,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -29,6 +30,10 @@ struct RpcMethods {
     std::string receipts = "eth_getBlockReceipts";  ///< or eth_getTransactionReceipt
     std::string traces = "debug_traceBlockByNumber";  ///< or trace_block, or none
 };
+
+/// The symbol in a token's symbol() answer: an ABI string (at most 64 bytes) or a bytes32 (early
+/// tokens, NUL padding dropped); empty when the answer is neither.
+std::string decode_symbol(std::span<const std::uint8_t> result);
 
 class NodeSource {
 public:

@@ -82,13 +82,10 @@ SafeState read_safe_state(const std::string& rpc_url, const Address& safe) {
     {
         ByteVec owners = rpc.eth_call(safe, "getOwners()");
         abi::Reader r(owners, "getOwners() result");
-        U256 off = r.uint_at(0);
-        if (off > owners.size()) throw InputError("rpc: getOwners() result offset past the end");
-        U256 n = r.uint_at(static_cast<std::size_t>(off));
-        if (n > 1000) throw InputError("rpc: getOwners() returned an implausible owner count");
+        auto a = r.array_at(0);
+        if (a.count > 1000) throw InputError("rpc: getOwners() returned an implausible owner count");
         std::vector<Address> list;
-        for (std::size_t i = 0; i < static_cast<std::size_t>(n); ++i)
-            list.push_back(r.address_at(static_cast<std::size_t>(off) + 32 + 32 * i));
+        for (std::size_t i = 0; i < a.count; ++i) list.push_back(r.address_at(a.first + 32 * i));
         s.owners = std::move(list);
     }
     ByteVec t = rpc.eth_call(safe, "getThreshold()");

@@ -5,6 +5,7 @@
 #include <secp256k1.h>
 #include <secp256k1_recovery.h>
 
+#include "safe/abi.hpp"
 #include "safe/safe.hpp"
 
 namespace chainward::safe {
@@ -78,20 +79,19 @@ std::vector<SignatureInfo> parse_signatures(std::span<const std::uint8_t> blob,
             if (!s.signer) {
                 s.kind = SignatureKind::Invalid;
                 s.note = "contract signature whose r is not an address";
-            } else if (soff < 65 * (i + 1) || soff + 32 > blob.size()) {
+            } else if (soff < 65 * (i + 1)) {
                 s.kind = SignatureKind::Invalid;
-                s.note = fmt::format("contract signature data offset {} is outside the blob",
+                s.note = fmt::format("contract signature data offset {} points into the static parts",
                                      to_decimal(soff));
             } else {
-                auto off = static_cast<std::size_t>(soff);
-                U256 len = u256_from_be(blob.subspan(off, 32));
-                if (len > blob.size() - off - 32) {
-                    s.kind = SignatureKind::Invalid;
-                    s.note = "contract signature data runs past the end of the blob";
-                } else {
-                    static_end = std::min(static_end, off);
+                try {
+                    abi::Reader(blob, "signatures").bytes_from(soff);  // throws unless inside
+                    static_end = std::min(static_end, static_cast<std::size_t>(soff));
                     s.note = "EIP-1271 contract signature: the Safe asks the contract when executing; "
                              "not checkable offline";
+                } catch (const InputError& e) {
+                    s.kind = SignatureKind::Invalid;
+                    s.note = fmt::format("contract signature data is outside the blob ({})", e.what());
                 }
             }
         } else if (s.v == 1) {

@@ -97,11 +97,15 @@ struct Ctx {
     }
 };
 
-/// The cross-chain exit the first tainted arrival's transaction declares, if any.
+/// The cross-chain exit the first tainted arrival's transaction declares, if any: only at a
+/// freeze point that is the bridge which emitted the note (any contract can emit a decoy
+/// event), and only a known router's or an address labelled `bridge`.
 std::optional<CrossChainExit> exit_of(const Ctx& x, const Holding& h) {
-    if (h.first.tx_index == kBlockLevelTx) return std::nullopt;
+    if (h.role != Role::Terminal || h.first.tx_index == kBlockLevelTx) return std::nullopt;
+    const Address at = x.c.graph->address(h.address);
+    if (!known_exit_router(at) && !(x.c.labels && x.c.labels->find(at, "bridge"))) return std::nullopt;
     for (const auto& n : x.c.graph->tx_notes(h.first))
-        if (auto e = parse_exit_note(n)) return e;
+        if (auto e = parse_exit_note(n); e && e->bridge == at) return e;
     return std::nullopt;
 }
 

@@ -58,20 +58,30 @@ TEST(Words, AddressFromWordRejectsDirtyHighBytes) {
 }
 
 TEST(CrossChain, ThorchainMemosNameTheDestination) {
-    auto x = parse_exit_note(exit_note("thorchain", "=:BTC.BTC:bc1qexampleaddress0:0/1/0"));
+    const Address router = parse_address("0xd37bbe5744d730a1d98d8dc97c42f0ca46ad7146");
+    auto x = parse_exit_note(exit_note("thorchain", router, "=:BTC.BTC:bc1qexampleaddress0:0/1/0"));
     ASSERT_TRUE(x);
     EXPECT_EQ(x->chain, "BTC");
     EXPECT_EQ(x->address, "bc1qexampleaddress0");
-    auto y = parse_exit_note(exit_note("thorchain", "SWAP:ETH.USDT-0XDAC17F958D2EE523A2206206994597C13D831EC7:0xabc"));
+    EXPECT_EQ(x->bridge, router);  // the emitting contract is kept
+    auto y = parse_exit_note(exit_note("thorchain", router, "SWAP:ETH.USDT-0XDAC17F958D2EE523A2206206994597C13D831EC7:0xabc"));
     ASSERT_TRUE(y);
     EXPECT_EQ(y->chain, "ETH");
-    auto z = parse_exit_note(exit_note("thorchain", "s:b:bc1qshort"));
+    auto z = parse_exit_note(exit_note("thorchain", router, "s:b:bc1qshort"));
     ASSERT_TRUE(z);
     EXPECT_EQ(z->chain, "BTC");
     EXPECT_EQ(z->address, "bc1qshort");
-    auto add = parse_exit_note(exit_note("thorchain", "ADD:BTC.BTC:thor1xyz"));  // not a swap: no destination
+    auto add = parse_exit_note(exit_note("thorchain", router, "ADD:BTC.BTC:thor1xyz"));  // not a swap: no destination
     ASSERT_TRUE(add);
     EXPECT_TRUE(add->chain.empty());
     EXPECT_FALSE(parse_exit_note("other note"));
-    EXPECT_EQ(exit_note("thorchain", "a\nb\x01" "c"), "thorchain abc");  // control bytes dropped
+    EXPECT_EQ(exit_note("thorchain", router, "a\nb\x01" "c"), "thorchain@0xd37bbe5744d730a1d98d8dc97c42f0ca46ad7146 abc");  // control bytes dropped
+    // Notes stored before the emitter was kept name no bridge; a malformed emitter is no note.
+    auto old = parse_exit_note("thorchain =:BTC.BTC:bc1qold");
+    ASSERT_TRUE(old);
+    EXPECT_EQ(old->address, "bc1qold");
+    EXPECT_FALSE(old->bridge);
+    EXPECT_FALSE(parse_exit_note("thorchain@0x12 =:BTC.BTC:bc1q"));
+    EXPECT_TRUE(known_exit_router(router));
+    EXPECT_FALSE(known_exit_router(Address{}));
 }

@@ -53,8 +53,9 @@ TEST(EtlFixtures, TokenTransfersOfBlock483920) {
         const auto& e = expected[i];
         const auto& t = tokens[i];
         EXPECT_EQ(t.asset.contract.hex(), e.at("token_address"));
-        EXPECT_EQ(t.from->hex(), e.at("from_address"));
-        EXPECT_EQ(t.to->hex(), e.at("to_address"));
+        // ETL writes the zero address for the none side of mints and burns.
+        EXPECT_EQ(t.from.value_or(Address{}).hex(), e.at("from_address"));
+        EXPECT_EQ(t.to.value_or(Address{}).hex(), e.at("to_address"));
         EXPECT_EQ(t.amount.str(), e.at("value"));
         EXPECT_EQ(t.tx_hash.hex(), e.at("transaction_hash"));
         EXPECT_EQ(std::to_string(t.ref), e.at("log_index"));
@@ -298,7 +299,7 @@ TEST(EtlFixtures, PostMergeStreamTokenTransfers) {
         b.receipts.push_back(r);
         for (const auto& t : extract_transfers(b, {}))
             if (t.kind == TransferKind::Token || t.kind == TransferKind::Nft)
-                got.push_back(t.asset.contract.hex() + " " + t.from->hex() + " " + t.to->hex() + " " +
+                got.push_back(t.asset.contract.hex() + " " + t.from.value_or(Address{}).hex() + " " + t.to.value_or(Address{}).hex() + " " +
                               (t.kind == TransferKind::Nft ? t.asset.token_id.str() : t.amount.str()) + " " + h + " " +
                               std::to_string(t.ref));
     }

@@ -92,6 +92,7 @@ void run_ingest(const IngestArgs& a) {
                    r.blocks_stored, r.blocks_skipped, r.txs, r.transfers, secs, a.rpc, node->methods().receipts,
                    node->methods().traces);
         for (const auto& n : r.notes) fmt::print("note: {}\n", n);
+        for (const auto& w : r.warnings) fmt::print(stderr, "warning: {}\n", w);
         // Symbols and decimals of tokens the built-in table does not know, from the node.
         auto file = std::filesystem::path(a.data_dir) / "tokens.json";
         auto tokens = eth::read_token_file(file);
@@ -121,6 +122,7 @@ void run_ingest(const IngestArgs& a) {
     fmt::print("ingested {} blocks ({} already stored), {} transactions, {} transfers from {} files ({:.1f} MB) in {:.2f}s\n",
                r.blocks_stored, r.blocks_skipped, r.txs, r.transfers, r.files, r.bytes_read / 1e6, secs);
     for (const auto& n : r.notes) fmt::print("note: {}\n", n);
+    for (const auto& w : r.warnings) fmt::print(stderr, "warning: {}\n", w);
     update_exposure_after_ingest(*st, a.data_dir);
 }
 

@@ -33,6 +33,9 @@ struct ReceiptData {
     std::optional<std::uint8_t> status;  ///< absent before Byzantium
     std::uint64_t gas_used = 0;
     std::optional<U256> effective_gas_price;
+    /// EIP-4844 blob transactions (Cancun): blob gas used and its price; the fee is burnt.
+    std::optional<std::uint64_t> blob_gas_used;
+    std::optional<U256> blob_gas_price;
     std::optional<Address> contract_address;
     std::vector<LogData> logs;
 };
@@ -44,6 +47,7 @@ struct TxData {
     std::optional<Address> to;  ///< nullopt: contract creation
     U256 value = 0;
     std::optional<U256> gas_price;  ///< legacy price, or the effective price some nodes report
+    std::optional<std::uint64_t> chain_id;  ///< the chain it is signed for (chainId, or EIP-155 v)
 };
 
 enum class FrameType : std::uint8_t { Call, CallCode, DelegateCall, StaticCall, Create, Create2, SelfDestruct, Other };
@@ -215,7 +219,15 @@ struct ExtractOptions {
 struct ExtractStats {
     bool used_traces = false;
     bool status_from_traces = false;  ///< a receipt had no status (pre-Byzantium)
+    /// The chain was unknown (chain_id 0) where mainnet's rules would have moved value: a
+    /// pre-merge block without reward entries, or a pre-Cancun self-destruct to itself.
+    bool mainnet_rules_skipped = false;
 };
+
+/// The chain a block's transactions are signed for, or mainnet (1) for mainnet's genesis block;
+/// nullopt when nothing in the block names a chain (pre-EIP-155 legacy transactions, ETL CSV).
+/// Throws InputError when two transactions name different chains.
+std::optional<std::uint64_t> chain_id_of(const BlockData& b);
 
 /// A note the store keeps with a transaction: today, a cross-chain exit (see exit_note).
 struct TxNote {

@@ -233,7 +233,8 @@ public:
         if (r.empty()) return;
         auto hash = r.req("transaction_hash"), index = r.req("transaction_index"), bhash = r.req("block_hash"),
              number = r.req("block_number"), gas_used = r.req("gas_used");
-        auto contract = r.opt("contract_address"), status = r.opt("status"), price = r.opt("effective_gas_price");
+        auto contract = r.opt("contract_address"), status = r.opt("status"), price = r.opt("effective_gas_price"),
+             blob_used = r.opt("blob_gas_used"), blob_price = r.opt("blob_gas_price");
         while (r.next()) {
             ReceiptData rc;
             rc.tx_hash = r.hash(hash);
@@ -243,6 +244,8 @@ public:
             rc.gas_used = r.u64(gas_used);
             rc.contract_address = r.opt_address(contract);
             rc.effective_gas_price = r.opt_u256(price);
+            if (blob_used && !r.blank(blob_used)) rc.blob_gas_used = r.u64(*blob_used);
+            rc.blob_gas_price = r.opt_u256(blob_price);
             if (!r.blank(status)) {
                 std::uint64_t s = r.u64(*status);
                 if (s > 1) r.fail(*status, "status must be 0 or 1");

@@ -135,7 +135,9 @@ private:
             return;
         }
         bool pre_cancun = opt_.chain_id == 1 && b_.number < kCancunBlock;
-        if (pre_cancun || created_in_tx(c.from)) add(tx.index, tx.hash, TransferKind::SelfDestruct, me, c.from, std::nullopt, native, c.value);
+        const bool created = created_in_tx(c.from);
+        if (opt_.chain_id == 0 && b_.number < kCancunBlock && !created && stats_) stats_->mainnet_rules_skipped = true;
+        if (pre_cancun || created) add(tx.index, tx.hash, TransferKind::SelfDestruct, me, c.from, std::nullopt, native, c.value);
     }
     bool created_in_tx(const Address& a) const {
         std::function<bool(const CallFrame&)> walk = [&](const CallFrame& f) {
@@ -259,10 +261,17 @@ private:
     void fee(const TxData& tx, const ReceiptData& r) {
         U256 price = r.effective_gas_price ? *r.effective_gas_price : tx.gas_price.value_or(0);
         U256 total = price * r.gas_used;
-        if (total == 0) return;
         U256 burnt = b_.base_fee ? std::min<U256>(*b_.base_fee * r.gas_used, total) : U256(0);
         const AssetKey native{};
         if (total > burnt) add(tx.index, tx.hash, TransferKind::Fee, 0, tx.from, b_.miner, native, total - burnt);
+        // EIP-4844: blob gas is paid in full whether the transaction succeeds or not, and burnt.
+        if (r.blob_gas_used && r.blob_gas_price && *r.blob_gas_used != 0) {
+            const U256 max = ~U256(0);
+            if (*r.blob_gas_price > max / *r.blob_gas_used || burnt > max - *r.blob_gas_price * *r.blob_gas_used)
+                throw InputError(fmt::format("{}: block {} transaction {}: blobGasUsed x blobGasPrice exceeds 2^256", b_.source,
+                                             b_.number, tx.hash.hex()));
+            burnt += *r.blob_gas_price * *r.blob_gas_used;
+        }
         if (burnt != 0) add(tx.index, tx.hash, TransferKind::Burn, 0, tx.from, std::nullopt, native, burnt);
     }
 
@@ -273,6 +282,8 @@ private:
         if (b_.rewards) {
             for (const auto& rw : *b_.rewards)
                 if (rw.value != 0) add(kBlockLevelTx, none, TransferKind::Reward, 0, std::nullopt, rw.author, native, rw.value);
+        } else if (opt_.chain_id == 0 && b_.number > 0 && b_.number < kMergeBlock) {
+            if (stats_) stats_->mainnet_rules_skipped = true;
         } else if (opt_.chain_id == 1 && b_.number > 0 && b_.number < kMergeBlock) {
             // Fork schedule: the miner's reward plus 1/32 of it per included uncle. Uncle miners'
             // own rewards need the uncle headers (trace_block reward entries carry them).
@@ -305,6 +316,20 @@ bool is_value_event(const Hash32& t0) {
     const auto& t = topics();
     return t0 == t.transfer || t0 == t.transfer_single || t0 == t.transfer_batch || t0 == t.deposit || t0 == t.withdrawal ||
            t0 == t.thorchain_deposit;
+}
+
+std::optional<std::uint64_t> chain_id_of(const BlockData& b) {
+    static const Hash32 kMainnetGenesis = parse_hash("0xd4e56740f876aef8c010b86a40d5f56745a118d0906a34e69aec8c0db1cb8fa3");
+    std::optional<std::uint64_t> id;
+    if (b.number == 0 && b.hash == kMainnetGenesis) id = 1;
+    for (const auto& tx : b.txs) {
+        if (!tx.chain_id) continue;
+        if (id && *id != *tx.chain_id)
+            throw InputError(fmt::format("{}: block {}: transaction {} is signed for chain {}, another of the block for chain {}",
+                                         b.source, b.number, tx.hash.hex(), *tx.chain_id, *id));
+        id = tx.chain_id;
+    }
+    return id;
 }
 
 U256 mainnet_block_reward(std::uint64_t n) {

@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <limits>
 
 #include "eth/eth.hpp"
 #include "eth/read_file.hpp"
@@ -174,6 +175,8 @@ ReceiptData parse_receipt(object o, const SourceRef& src, const Path& at) {
     }
     r.gas_used = f.u64("gasUsed");
     r.effective_gas_price = f.opt_u256("effectiveGasPrice");
+    r.blob_gas_used = f.opt_u64("blobGasUsed");
+    r.blob_gas_price = f.opt_u256("blobGasPrice");
     r.contract_address = f.opt_address("contractAddress");
     std::size_t i = 0;
     for (element e : f.arr("logs")) {
@@ -208,6 +211,13 @@ BlockData parse_block(object o, const SourceRef& src, const Path& at) {
         tx.to = t.opt_address("to");
         tx.value = t.u256("value");
         tx.gas_price = t.opt_u256("gasPrice");
+        // The chain the transaction is signed for: typed transactions name it; legacy ones
+        // since EIP-155 fold it into v = 2 * chainId + 35 or 36 (27/28 name no chain).
+        if (auto id = t.opt_u256("chainId")) {
+            if (*id <= std::numeric_limits<std::uint64_t>::max()) tx.chain_id = static_cast<std::uint64_t>(*id);
+        } else if (auto v = t.opt_u256("v"); v && *v >= 35 && (*v - 35) / 2 <= std::numeric_limits<std::uint64_t>::max()) {
+            tx.chain_id = static_cast<std::uint64_t>((*v - 35) / 2);
+        }
         b.txs.push_back(std::move(tx));
         ++i;
     }
@@ -464,6 +474,45 @@ std::string SourceRef::where() const {
 }
 
 namespace {
+/// JSON nesting a node response may need: the EVM allows 1,024 nested calls below the
+/// transaction's own frame, each a callTracer object plus its `calls` array, inside a batch
+/// envelope. simdjson's default (1,024 levels) stops at about 510 nested calls.
+constexpr std::size_t kMaxJsonDepth = 2 * 1025 + 16;
+
+/// End (one past) of the object or array that starts at `from`: brackets outside strings.
+std::size_t document_end(std::string_view json, std::size_t from) {
+    std::size_t depth = 0;
+    bool in_string = false;
+    for (std::size_t i = from; i < json.size(); ++i) {
+        char c = json[i];
+        if (in_string) {
+            if (c == '\\') ++i;
+            else if (c == '"') in_string = false;
+        } else if (c == '"') {
+            in_string = true;
+        } else if (c == '{' || c == '[') {
+            ++depth;
+        } else if ((c == '}' || c == ']') && depth > 0 && --depth == 0) {
+            return i + 1;
+        }
+    }
+    return json.size();
+}
+
+/// A document nested deeper than a document stream allows (the stream resets its parser to the
+/// default depth), parsed alone with a parser that allows kMaxJsonDepth; valid until the next call.
+element parse_deep(std::string_view doc_text, const std::string& file_name, std::size_t line) {
+    thread_local simdjson::dom::parser deep;
+    thread_local simdjson::padded_string copy;
+    copy = simdjson::padded_string(doc_text);
+    element doc;
+    auto err = deep.allocate(copy.size(), kMaxJsonDepth);
+    if (!err) err = deep.parse(copy).get(doc);
+    if (err)
+        throw InputError(file_name + ": line " + std::to_string(line) + ": malformed JSON: " + simdjson::error_message(err));
+    return doc;
+}
+
 /// Calls on_doc(element, record number) for each document of the `len` bytes at `data`, which
 /// must be followed by SIMDJSON_PADDING readable bytes.
 /// One parser and one read buffer per thread, reused by parsing and outlining: their buffers
@@ -501,6 +550,13 @@ void for_each_document(const char* data, std::size_t len, const std::string& fil
                 break;
             }
             ++n;
+            if (err == simdjson::DEPTH_ERROR) {
+                std::size_t start = offset + it.current_index(), end = document_end(json, start);
+                on_doc(parse_deep(json.substr(start, end - start), file_name, line_of(json, start)), n);
+                offset = end;
+                restarted = true;
+                break;
+            }
             if (err)
                 throw InputError(file_name + ": line " + std::to_string(line_of(json, offset + it.current_index())) +
                                  ": malformed JSON: " + simdjson::error_message(err));

@@ -232,6 +232,12 @@ void Ingestor::flush(bool end_of_input) {
         }
         if (genesis_pending_) apply_genesis_if_needed(std::nullopt, 0);  // only opening balances given
         commit();
+        if (report_.blocks_chain_unknown)
+            report_.warnings.push_back(fmt::format(
+                "the chain is unknown for {} blocks ({}..{}): no --chain-id was given and no transaction names its chain, so "
+                "mainnet's rules were not applied to them (no pre-merge block rewards from the fork schedule, no pre-Cancun "
+                "self-destruct burns); balances are wrong if this is mainnet data: roll back and ingest again with --chain-id 1",
+                report_.blocks_chain_unknown, *report_.first_chain_unknown, *report_.last_chain_unknown));
         if (report_.blocks_without_traces)
             report_.notes.push_back(fmt::format(
                 "{} blocks with transactions had no traces: internal value transfers (and the failure of "
@@ -311,6 +317,7 @@ void Ingestor::accept(eth::BlockData&& b) {
                                      "Roll back with `chainward rollback --to {}` first",
                                      b.source, b.number, b.parent_hash.hex(), b.number - 1, prev_hash_->hex(),
                                      b.number >= 2 ? b.number - 2 : 0));
+    infer_chain(b);
     eth::ExtractStats st;
     store::BlockInput in;
     in.block = {b.number, b.timestamp, b.hash, b.parent_hash};
@@ -319,6 +326,11 @@ void Ingestor::accept(eth::BlockData&& b) {
     for (auto& n : notes) in.notes.emplace_back(n.tx_index, std::move(n.text));
     if (!b.txs.empty() && !st.used_traces && !b.traces) report_.blocks_without_traces++;
     if (st.status_from_traces) report_.blocks_status_from_traces++;
+    if (st.mainnet_rules_skipped) {
+        report_.blocks_chain_unknown++;
+        if (!report_.first_chain_unknown) report_.first_chain_unknown = b.number;
+        report_.last_chain_unknown = b.number;
+    }
     report_.txs += b.txs.size();
     report_.transfers += in.transfers.size();
     report_.blocks_stored++;
@@ -328,6 +340,19 @@ void Ingestor::accept(eth::BlockData&& b) {
     prev_hash_ = b.hash;
     staged_.emplace_back(b.number, b.hash);
     store_.stage(in);
+}
+
+void Ingestor::infer_chain(const eth::BlockData& b) {
+    auto id = eth::chain_id_of(b);
+    if (!id) return;
+    if (opt_.extract.chain_id && *id != opt_.extract.chain_id)
+        throw InputError(fmt::format("{}: block {}: its transactions are signed for chain {}, but this ingest is for chain {}",
+                                     b.source, b.number, *id, opt_.extract.chain_id));
+    if (!opt_.extract.chain_id) {
+        opt_.extract.chain_id = *id;
+        report_.notes.push_back(fmt::format("chain id {} taken from block {} ({}): no --chain-id was given", *id, b.number,
+                                            b.number == 0 && b.txs.empty() ? "mainnet's genesis hash" : "its transactions' chain id"));
+    }
 }
 
 void Ingestor::commit() {

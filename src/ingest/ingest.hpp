@@ -28,6 +28,11 @@ struct IngestReport {
     std::uint64_t blocks_without_traces = 0, blocks_status_from_traces = 0;
     std::optional<std::uint64_t> first_block, last_block;
     std::vector<std::string> notes;  ///< what the user should know (fallbacks used, missing traces)
+    /// Assumptions that may leave balances wrong (an unknown chain read without mainnet's rules);
+    /// the CLI prints them to stderr.
+    std::vector<std::string> warnings;
+    std::uint64_t blocks_chain_unknown = 0;  ///< blocks where mainnet's rules would have moved value
+    std::optional<std::uint64_t> first_chain_unknown, last_chain_unknown;
 };
 
 /// Progress callback: called after each file and each committed batch.
@@ -55,6 +60,7 @@ private:
     void ingest_files(const std::vector<std::filesystem::path>& files);
     void accept(eth::BlockData&& b);
     void commit();
+    void infer_chain(const eth::BlockData& b);
     void apply_genesis_if_needed(std::optional<eth::BlockData*> block0, std::uint64_t at);
 
     store::TransferStore& store_;

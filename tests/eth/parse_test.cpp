@@ -234,3 +234,43 @@ TEST(Logs, ThorchainRouterDepositKeepsItsMemoAsANote) {
     EXPECT_EQ(exit->address, "bc1qxy2kgdygjrsqtzq2n0yrf2493p83kkfjhx0wlh");
     EXPECT_EQ(exit->memo, memo);
 }
+
+// The EVM allows 1,024 calls nested below a transaction's own frame. A callTracer response that
+// deep (each frame an object and its `calls` array) is twice as deep in JSON, past simdjson's
+// default limit: it must parse, and each of the 1,024 inner frames moves its value.
+TEST(Traces, CallTreeAsDeepAsTheEvmAllows) {
+    constexpr int kInner = 1024;
+    auto addr = [](int i) { return fmt::format("0x{:040x}", 0xb2 + i); };
+    std::string open, close;
+    for (int i = 1; i <= kInner; ++i) {
+        open += fmt::format(R"(,"calls":[{{"type":"CALL","from":"{}","to":"{}","value":"0x{:x}")", addr(i - 1), addr(i), i);
+        close += "}]";
+    }
+    std::string trace = R"([{"txHash":"0x3333333333333333333333333333333333333333333333333333333333333333","result":)"
+                        R"({"type":"CALL","from":"0x00000000000000000000000000000000000000b1","to":"0x00000000000000000000000000000000000000b2","value":"0x64")" +
+                        open + close + "}}]";
+    for (const std::string& tail : {std::string(""), "\n" + std::string(kBlock)}) {
+        // Alone at the end of the input, and followed by another document (a JSON-lines file).
+        std::vector<Transfer> got;
+        if (tail.empty()) {
+            got = extract_all(std::string(kBlock) + "\n" + kReceipts + "\n" + trace);
+        } else {
+            chainward::test::Collect c;
+            parse_responses(trace + tail, "deep.jsonl", c);
+            ASSERT_EQ(c.call_traces.size(), 1u);
+            ASSERT_EQ(c.blocks.size(), 1u);
+            const CallFrame* f = &c.call_traces[0].frames[0];
+            int depth = 0;
+            while (!f->calls.empty()) f = &f->calls[0], ++depth;
+            EXPECT_EQ(depth, kInner);
+            continue;
+        }
+        std::vector<Transfer> inner;
+        for (const auto& t : got)
+            if (t.kind == TransferKind::Internal) inner.push_back(t);
+        ASSERT_EQ(inner.size(), static_cast<std::size_t>(kInner));
+        EXPECT_EQ(inner.back().amount, kInner);
+        EXPECT_EQ(inner.back().to->hex(), addr(kInner));
+        EXPECT_EQ(inner.back().ref, static_cast<std::uint32_t>(kInner));
+    }
+}

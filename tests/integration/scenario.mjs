@@ -239,6 +239,14 @@ async function runScenario(url, outFile) {
     await children();
   }
 
+  // EIP-4844: a blob transaction carrying one zero blob (its KZG commitment and proof are both
+  // the point at infinity, so no KZG library is needed). blobGasUsed x blobGasPrice is burnt on
+  // top of the gas fee; the balance check below sees it.
+  const infinity = "0xc0" + "00".repeat(47);
+  const blob = await send(E, { type: 3, to: PLAIN.H, value: 5n, maxFeePerGas: 20n * GWEI, maxPriorityFeePerGas: GWEI, maxFeePerBlobGas: 1000n,
+    blobs: [{ data: "0x" + "00".repeat(131072), commitment: infinity, proof: infinity }] }, { label: "blob" });
+  if (!blob.blobGasUsed || BigInt(blob.blobGasUsed) === 0n || !blob.blobGasPrice) fail(`blob transaction: receipt lacks blob gas: ${JSON.stringify(blob)}`);
+
   // EIP-7702: an account delegates to Forwarder's code, then forwards ETH as an inner call.
   const auth = await K.authorize({ address: fwd.target, nonce: (await provider.getTransactionCount(K.address)) + 1, chainId: CHAIN_ID });
   await send(K, { type: 4, to: K.address, value: 0n, authorizationList: [auth] }, { label: "7702 authorize" });

@@ -10,6 +10,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev libboost-dev libsqlite3-dev libcpp-httplib-dev libabsl-dev
   clang-format ccache python3 python3-igraph time nodejs npm
   libsqlitecpp-dev libpqxx-dev libyaml-cpp-dev libpugixml-dev postgresql hyperfine
+  clang libclang-rt-14-dev
 )
 missing=()
 for p in "${packages[@]}"; do

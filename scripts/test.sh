@@ -22,4 +22,9 @@ cmake --build build-asan -j"$jobs"
 # the rest covers the same code paths in a fraction of the time.
 (cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
   ctest --output-on-failure -j"$jobs" --timeout 1800 -LE slow)
+echo "== libFuzzer harnesses (clang build of the decoders, each run for a bounded time)"
+cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ -DCHAINWARD_FUZZ=ON \
+  "${launcher[@]}" >/dev/null
+cmake --build build-fuzz -j"$jobs"
+(cd build-fuzz && ctest --output-on-failure -j"$jobs" --timeout 600)
 echo "== all tests passed"

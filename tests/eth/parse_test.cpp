@@ -274,3 +274,17 @@ TEST(Traces, CallTreeAsDeepAsTheEvmAllows) {
         EXPECT_EQ(inner.back().ref, static_cast<std::uint32_t>(kInner));
     }
 }
+
+// EIP-4844: blobGasUsed x blobGasPrice is burnt on top of gasUsed x baseFee, also when the
+// transaction fails. kBlock: base fee 7; receipt gasUsed 2, effective price 10 (tip 3 each).
+TEST(Fees, BlobGasIsBurnt) {
+    for (const char* status : {"0x1", "0x0"}) {
+        std::string receipts = replace(replace(kReceipts, R"("status":"0x1")", std::string(R"("status":")") + status + "\""),
+                                       R"("contractAddress":null)", R"("contractAddress":null,"blobGasUsed":"0x20000","blobGasPrice":"0x3")");
+        std::vector<std::string> fees;
+        for (const auto& t : extract_all(std::string(kBlock) + "\n" + receipts))
+            if (t.kind == TransferKind::Fee || t.kind == TransferKind::Burn) fees.push_back(std::string(kind_name(t.kind)) + " " + t.amount.str());
+        // priority fee (10 - 7) * 2 = 6 to the miner; burnt 7 * 2 + 131072 * 3 = 393230
+        EXPECT_EQ(fees, (std::vector<std::string>{"fee 6", "burn 393230"})) << status;
+    }
+}

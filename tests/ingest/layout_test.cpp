@@ -225,8 +225,8 @@ TEST_F(Layouts, MissingTracesFileGivesTheNoteAndStoresTheBlock) {
     EXPECT_NE(h, reference_);
     EXPECT_EQ(r.blocks_stored, kBlocks);
     EXPECT_EQ(r.blocks_without_traces, 1u);
-    ASSERT_EQ(r.notes.size(), 1u);
-    EXPECT_THAT(r.notes[0], ::testing::HasSubstr("1 blocks with transactions had no traces"));
+    // (the other note says the chain id was taken from the transactions)
+    EXPECT_THAT(r.notes, ::testing::Contains(::testing::HasSubstr("1 blocks with transactions had no traces")));
     // Block 7 is stored with what receipts give; every other block is as in the reference.
     auto got = TransferStore::open(d.p / "store", TransferStore::Mode::ReadOnly);
     auto ref = TransferStore::open(dir_->p / "reference", TransferStore::Mode::ReadOnly);

@@ -2,7 +2,8 @@
 # Sets everything up, builds chainward, and runs its main jobs with embedded defaults:
 #  1. ingest real mainnet node responses (bundled sample) and query the store;
 #  2. simulate a Bybit-like heist in node format, ingest it, and trace the stolen funds to the
-#     addresses that can freeze them;
+#     addresses that can freeze them; import its labels, keep exposure and screen a freeze point;
+#     import the shipped DPRK attribution list and show one of its labels;
 #  3. verify the Safe transaction that drained Bybit, from its on-chain fields, before "signing".
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,6 +27,14 @@ $cw ingest -q --data-dir "$work/heist" --genesis "$work/sim/genesis.json" --chai
 sources=$(python3 -c 'import json,sys; h=json.load(open(sys.argv[1]))["heists"][0]; print(" ".join(sorted({"--tx "+s["tx_hash"] for s in h["source_transfers"]})))' "$work/sim/truth.json")
 # shellcheck disable=SC2086
 $cw trace --data-dir "$work/heist" --labels "$work/sim/labels.csv" --model haircut $sources --top 10
+
+say "2b. Labels and exposure: the heist's labels imported, exposure kept, a freeze point screened"
+$cw labels import --data-dir "$work/heist" --source simulator "$work/sim/labels.csv"
+$cw exposure rebuild --data-dir "$work/heist"
+screened=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["heists"][0]["freeze_points"][0]["address"])' "$work/sim/truth.json")
+$cw screen --data-dir "$work/heist" "$screened"
+$cw labels import --data-dir "$work/mainnet" --source dprk-attribution data/labels/dprk-attribution.csv
+$cw labels show --data-dir "$work/mainnet" 0xe8b36709dd86893bf7bb78a7f9746b826f0e8c84
 
 say "3. The Bybit cold-wallet transaction (nonce 71) checked before signing"
 status=0

@@ -226,6 +226,9 @@ private:
             } catch (const std::invalid_argument&) {
                 return;
             }
+            // The zero address is no account (as for token events): a wrap to it or an unwrap
+            // from it would give it a balance that later mints or burns could carry taint through.
+            if (who.is_zero()) return;
             AssetKey wrapped{AssetType::Erc20, log.address, 0};
             U256 wad = u256_from_be(word(log.data, 0));
             // A listed wrapper (built-in table, --weth) is trusted; any other contract's event
@@ -258,19 +261,27 @@ private:
         return false;
     }
 
+    /// a x b, refused when it exceeds 2^256 (a hostile node's price or gas): fees are amounts
+    /// like any other and must not wrap into small numbers.
+    U256 fee_product(const U256& a, const U256& b, const TxData& tx, const char* what) const {
+        if (a != 0 && b > ~U256(0) / a)
+            throw InputError(fmt::format("{}: block {} transaction {}: {} exceeds 2^256", b_.source, b_.number, tx.hash.hex(), what));
+        return a * b;
+    }
+
     void fee(const TxData& tx, const ReceiptData& r) {
         U256 price = r.effective_gas_price ? *r.effective_gas_price : tx.gas_price.value_or(0);
-        U256 total = price * r.gas_used;
-        U256 burnt = b_.base_fee ? std::min<U256>(*b_.base_fee * r.gas_used, total) : U256(0);
+        U256 total = fee_product(price, r.gas_used, tx, "gasUsed x gas price");
+        U256 burnt = b_.base_fee ? std::min<U256>(fee_product(*b_.base_fee, r.gas_used, tx, "gasUsed x baseFeePerGas"), total) : U256(0);
         const AssetKey native{};
         if (total > burnt) add(tx.index, tx.hash, TransferKind::Fee, 0, tx.from, b_.miner, native, total - burnt);
         // EIP-4844: blob gas is paid in full whether the transaction succeeds or not, and burnt.
         if (r.blob_gas_used && r.blob_gas_price && *r.blob_gas_used != 0) {
-            const U256 max = ~U256(0);
-            if (*r.blob_gas_price > max / *r.blob_gas_used || burnt > max - *r.blob_gas_price * *r.blob_gas_used)
+            const U256 blob = fee_product(*r.blob_gas_price, *r.blob_gas_used, tx, "blobGasUsed x blobGasPrice");
+            if (burnt > ~U256(0) - blob)
                 throw InputError(fmt::format("{}: block {} transaction {}: blobGasUsed x blobGasPrice exceeds 2^256", b_.source,
                                              b_.number, tx.hash.hex()));
-            burnt += *r.blob_gas_price * *r.blob_gas_used;
+            burnt += blob;
         }
         if (burnt != 0) add(tx.index, tx.hash, TransferKind::Burn, 0, tx.from, std::nullopt, native, burnt);
     }

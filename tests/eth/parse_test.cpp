@@ -275,6 +275,27 @@ TEST(Traces, CallTreeAsDeepAsTheEvmAllows) {
     }
 }
 
+// A hostile node's gas price or gas used whose product exceeds 2^256 is refused, naming the
+// transaction, instead of wrapping into a small fee.
+TEST(Fees, AFeeBeyond2To256IsRefused) {
+    const std::string huge = "0x8000000000000000000000000000000000000000000000000000000000000000";  // 2^255
+    std::string receipts = replace(kReceipts, R"("effectiveGasPrice":"0xa")", "\"effectiveGasPrice\":\"" + huge + "\"");
+    try {
+        extract_all(std::string(kBlock) + "\n" + receipts);
+        FAIL() << "a fee of 2^255 x 2 was accepted";
+    } catch (const InputError& e) {
+        EXPECT_THAT(e.what(), HasSubstr("gasUsed x gas price exceeds 2^256"));
+        EXPECT_THAT(e.what(), HasSubstr("0x3333333333333333333333333333333333333333333333333333333333333333"));
+    }
+    // 2^255 x 1 still fits: gasUsed 1 gives a fee of exactly 2^255 (priority part to the miner).
+    std::string one = replace(replace(receipts, R"("gasUsed":"0x2")", R"("gasUsed":"0x1")"), R"("cumulativeGasUsed":"0x2")",
+                              R"("cumulativeGasUsed":"0x1")");
+    U256 paid = 0;
+    for (const auto& t : extract_all(std::string(kBlock) + "\n" + one))
+        if (t.kind == TransferKind::Fee || t.kind == TransferKind::Burn) paid += t.amount;
+    EXPECT_EQ(paid, U256(1) << 255);
+}
+
 // EIP-4844: blobGasUsed x blobGasPrice is burnt on top of gasUsed x baseFee, also when the
 // transaction fails. kBlock: base fee 7; receipt gasUsed 2, effective price 10 (tip 3 each).
 TEST(Fees, BlobGasIsBurnt) {

@@ -135,3 +135,10 @@ TEST(WrappedNative, ListedContractsCountWithoutTheCheck) {
     EXPECT_EQ(wraps(block(kOther, 0, {deposit(kUser, 5), withdrawal(kUser, 3, 1)}, std::vector<CallFrame>{}), {kWrapper}),
               (V{"wrap " + kUser.hex() + " 5", "unwrap " + kUser.hex() + " 3"}));
 }
+
+// The zero address is no account: a Deposit to it or a Withdrawal from it moves nothing, even from
+// a listed wrapper (docs/tracing.md: mints come from none, burns go to none).
+TEST(WrappedNative, TheZeroAddressNeitherWrapsNorUnwraps) {
+    const Address zero{};
+    EXPECT_EQ(wraps(block(kOther, 0, {deposit(zero, 5), withdrawal(zero, 3, 1)}, std::vector<CallFrame>{}), {kWrapper}), V{});
+}

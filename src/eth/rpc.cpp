@@ -188,18 +188,22 @@ void NodeSource::fetch(std::uint64_t from, std::uint64_t to,
 }
 
 std::string decode_symbol(std::span<const std::uint8_t> result) {
-    std::string symbol;
+    std::span<const std::uint8_t> text;
     if (result.size() == 32) {  // bytes32 symbol (early tokens)
-        for (auto c : result)
-            if (c) symbol += static_cast<char>(c);
+        text = result;
     } else if (result.size() >= 64) {  // ABI string: offset, length, bytes
         try {
-            auto b = abi::Reader(result, "symbol() result").bytes_at(0);
-            if (b.size() <= 64) symbol.assign(reinterpret_cast<const char*>(b.data()), b.size());
+            text = abi::Reader(result, "symbol() result").bytes_at(0);
         } catch (const InputError&) {
             return {};  // malformed answer: no metadata
         }
+        if (text.size() > 64) return {};
     }
+    // Any contract chooses its symbol: control characters (terminal escapes, new lines, NULs)
+    // are dropped so that a token cannot rewrite the tables and logs that print it.
+    std::string symbol;
+    for (auto c : text)
+        if (c >= 0x20 && c != 0x7f) symbol += static_cast<char>(c);
     return symbol;
 }
 

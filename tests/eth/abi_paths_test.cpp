@@ -101,6 +101,9 @@ TEST(EthAbiPaths, SymbolAnswer) {
     EXPECT_EQ(decode_symbol(cat({abi_word(32), abi_word(4), padded("USDT")})), "USDT");
     auto b32 = padded("MKR");
     EXPECT_EQ(decode_symbol(b32), "MKR");  // bytes32 symbol
+    // A symbol cannot carry terminal escapes or line breaks into tables and logs.
+    EXPECT_EQ(decode_symbol(cat({abi_word(32), abi_word(11), padded("\x1b[2JUS\nDT\r\x7f")})), "[2JUSDT");
+    EXPECT_EQ(decode_symbol(padded("M\x1bK\tR")), "MKR");
     const std::size_t size = 96;
     for (const auto& h : hostile_values(32, size)) {
         EXPECT_EQ(decode_symbol(cat({abi_word(h.value), abi_word(4), padded("USDT")})), "") << "offset " << h.name;

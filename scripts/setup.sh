@@ -11,6 +11,7 @@ packages=(
   clang-format ccache python3 python3-igraph time nodejs npm
   libsqlitecpp-dev libpqxx-dev libyaml-cpp-dev libpugixml-dev postgresql hyperfine
   clang libclang-rt-14-dev
+  libtomlplusplus-dev wrk nginx-light prometheus chromium
 )
 missing=()
 for p in "${packages[@]}"; do

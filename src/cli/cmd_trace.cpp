@@ -1,5 +1,4 @@
 // trace: where did stolen value go (forward) under a taint model; report freeze points.
-#include <ctime>
 #include <filesystem>
 #include <fstream>
 
@@ -22,45 +21,6 @@ struct TraceArgs {
     std::size_t max_addresses = 0, top = 30;
     bool backward = false, through = false, through_converters = false, json = false, csv = false, dot = false;
 };
-
-/// BLOCK (digits) or TIME (unix seconds with a leading '@', or YYYY-MM-DD[THH:MM[:SS]][Z], UTC).
-std::uint64_t parse_point(const store::TransferStore& st, const std::string& s, const char* what, bool until) {
-    if (s.empty()) throw InputError(fmt::format("{}: empty", what));
-    std::optional<std::uint64_t> time;
-    if (s[0] == '@') {
-        try {
-            time = parse_u64(s.substr(1));
-        } catch (const std::invalid_argument& e) {
-            throw InputError(fmt::format("{} \"{}\": {}", what, s, e.what()));
-        }
-    } else if (s.find('-') != std::string::npos) {
-        std::tm tm{};
-        int y = 0, mo = 0, d = 0, h = 0, mi = 0, se = 0;
-        int n = std::sscanf(s.c_str(), "%d-%d-%dT%d:%d:%d", &y, &mo, &d, &h, &mi, &se);
-        if (n < 3) throw InputError(fmt::format("{} \"{}\": want a block number, @unixtime or YYYY-MM-DDTHH:MM:SSZ", what, s));
-        tm.tm_year = y - 1900;
-        tm.tm_mon = mo - 1;
-        tm.tm_mday = d;
-        tm.tm_hour = h;
-        tm.tm_min = mi;
-        tm.tm_sec = se;
-        time = static_cast<std::uint64_t>(timegm(&tm));
-    } else {
-        try {
-            return parse_u64(s);
-        } catch (const std::invalid_argument& e) {
-            throw InputError(fmt::format("{} \"{}\": {}", what, s, e.what()));
-        }
-    }
-    auto b = trace::block_at_time(st, *time);
-    if (!b) {
-        if (until) return st.last_block().value_or(0);
-        throw InputError(fmt::format("{} \"{}\": after the newest stored block", what, s));
-    }
-    // --until TIME: the last block before that time; --since TIME: the first block at or after it
-    if (until) return *b == 0 ? 0 : (st.block(*b)->timestamp == *time ? *b : *b - 1);
-    return *b;
-}
 
 template <class R>
 void write_report(const TraceArgs& a, const store::TransferStore& st, const trace::Graph& g, const label::LabelSet& labels, const R& r) {
@@ -101,7 +61,7 @@ void run_backward(const TraceArgs& a, const store::TransferStore& st, const trac
     o.max_addresses = fwd.max_addresses;
     o.min_amount = fwd.min_amount;
     o.until_block = fwd.until_block;
-    if (!a.since.empty()) o.since_block = parse_point(st, a.since, "--since", false);
+    if (!a.since.empty()) o.since_block = trace::parse_point(st, a.since, "--since", false);
     // every labelled address is an origin point: the answer names it instead of walking past it
     for (const auto& [addr, ls] : labels.all())
         if (auto id = st.find_address(addr)) o.stop_addresses.insert(*id);
@@ -159,7 +119,7 @@ void run_trace(const TraceArgs& a) {
     if (a.hops) o.max_hops = a.hops;
     if (a.max_addresses) o.max_addresses = a.max_addresses;
     o.through_terminals = a.through;
-    if (!a.until.empty()) o.until_block = parse_point(*st, a.until, "--until", true);
+    if (!a.until.empty()) o.until_block = trace::parse_point(*st, a.until, "--until", true);
     label::LabelSet labels;
     if (a.use_labels) {
         labels = load_labels(a);
@@ -198,7 +158,7 @@ void run_trace(const TraceArgs& a) {
         if (!missing.empty()) throw InputError(fmt::format("--tx {}: no stored transfers with this transaction hash", missing[0].hex()));
     }
     if (!a.addresses.empty()) {
-        std::uint64_t since = a.since.empty() ? 0 : parse_point(*st, a.since, "--since", false);
+        std::uint64_t since = a.since.empty() ? 0 : trace::parse_point(*st, a.since, "--since", false);
         for (const auto& s : a.addresses) {
             auto id = st->find_address(parse_address_arg(s, "--address"));
             if (!id) throw InputError(fmt::format("--address {}: not in the store", s));

@@ -47,5 +47,7 @@ void add_exposure_command(CLI::App& app);
 /// After an ingest: applies the new blocks to the stored exposure, if the data dir keeps one.
 void update_exposure_after_ingest(const store::TransferStore& st, const std::string& data_dir);
 void add_labels_command(CLI::App& app);
+/// serve (the HTTP screening service) and keys (its API keys).
+void add_serve_command(CLI::App& app);
 
 }  // namespace chainward::cli

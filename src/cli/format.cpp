@@ -17,29 +17,6 @@ Address parse_address_arg(const std::string& s, const char* what) {
     }
 }
 
-AssetDisplay display_asset(const AssetKey& k) {
-    AssetDisplay d;
-    switch (k.type) {
-        case AssetType::Native: d.name = "ETH"; d.symbol = "ETH"; d.decimals = 18; break;
-        case AssetType::Erc20:
-            if (auto t = eth::known_token(k.contract)) {
-                d.name = t->symbol;
-                d.symbol = t->symbol;
-                d.decimals = t->decimals;
-            } else {
-                d.name = k.contract.checksum();
-                d.decimals = 0;  // unknown token: show base units
-            }
-            break;
-        case AssetType::Erc721:
-        case AssetType::Erc1155:
-            d.name = k.contract.checksum() + " #" + k.token_id.str();
-            d.decimals = 0;
-            break;
-    }
-    return d;
-}
-
 AssetSelection select_asset(const store::TransferStore& st, const std::string& arg) {
     load_token_metadata(st);
     AssetSelection sel;

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "core/core.hpp"
+#include "eth/eth.hpp"
 #include "store/store.hpp"
 
 namespace chainward::cli {
@@ -23,13 +24,9 @@ struct AssetSelection {
 };
 AssetSelection select_asset(const store::TransferStore& st, const std::string& arg);
 
-/// Symbol and decimals of a stored asset, from the built-in token table (decimals 0 for NFTs).
-struct AssetDisplay {
-    std::string name;  ///< "ETH", "USDT", "0x… #id"
-    unsigned decimals = 18;
-    std::optional<std::string> symbol;
-};
-AssetDisplay display_asset(const AssetKey& k);
+/// Symbol and decimals of a stored asset, from the token table (decimals 0 for NFTs).
+using eth::AssetDisplay;
+using eth::display_asset;
 
 std::string json_escape(const std::string& s);
 

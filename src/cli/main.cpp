@@ -42,6 +42,7 @@ int main(int argc, char** argv) {
     cli::add_screen_command(app);
     cli::add_exposure_command(app);
     cli::add_labels_command(app);
+    cli::add_serve_command(app);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

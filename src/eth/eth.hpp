@@ -204,6 +204,14 @@ void register_tokens(const std::map<Address, TokenInfo>& tokens);
 std::map<Address, TokenInfo> read_token_file(const std::filesystem::path& file);
 void write_token_file(const std::filesystem::path& file, const std::map<Address, TokenInfo>& tokens);
 std::optional<Address> known_token_by_symbol(std::string_view symbol);
+/// How to show an asset: symbol and decimals from the token table (decimals 0 for NFTs and
+/// unknown tokens, shown in base units).
+struct AssetDisplay {
+    std::string name;  ///< "ETH", "USDT", "0x… #id"
+    unsigned decimals = 18;
+    std::optional<std::string> symbol;
+};
+AssetDisplay display_asset(const AssetKey& k);
 /// Mainnet WETH9.
 Address weth9_address();
 

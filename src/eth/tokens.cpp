@@ -100,6 +100,29 @@ void write_token_file(const std::filesystem::path& file, const std::map<Address,
     std::filesystem::rename(tmp, file);
 }
 
+AssetDisplay display_asset(const AssetKey& k) {
+    AssetDisplay d;
+    switch (k.type) {
+        case AssetType::Native: d.name = "ETH"; d.symbol = "ETH"; d.decimals = 18; break;
+        case AssetType::Erc20:
+            if (auto t = known_token(k.contract)) {
+                d.name = t->symbol;
+                d.symbol = t->symbol;
+                d.decimals = t->decimals;
+            } else {
+                d.name = k.contract.checksum();
+                d.decimals = 0;  // unknown token: show base units
+            }
+            break;
+        case AssetType::Erc721:
+        case AssetType::Erc1155:
+            d.name = k.contract.checksum() + " #" + k.token_id.str();
+            d.decimals = 0;
+            break;
+    }
+    return d;
+}
+
 std::optional<Address> known_token_by_symbol(std::string_view symbol) {
     for (const auto& k : kTokens) {
         std::string_view s = k.symbol;

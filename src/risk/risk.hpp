@@ -211,6 +211,35 @@ class Index {
 /// The exposure directory inside a data dir.
 std::filesystem::path exposure_dir(const std::filesystem::path& data_dir);
 
+/// The labels exposure uses and where they came from ("db:WHERE#VERSION" or "file:PATH"; " pending"
+/// when a validity time lies after the last stored block and must be converted again later).
+struct LabelInput {
+    std::vector<LabelFact> facts;
+    std::string origin;
+};
+/// Labels from `file` (any format the label importers read) when given, else the label store
+/// `labels_db` (SQLite path or postgresql://…), else the data dir's labels.db if it exists.
+std::optional<LabelInput> read_labels(const std::string& file, const std::string& labels_db,
+                                      const std::filesystem::path& data_dir, const store::TransferStore& st);
+/// Reads the labels again when their origin says they may have changed (the label store's
+/// change counter moved, or a validity time was still ahead of the chain); nullopt otherwise.
+std::optional<LabelInput> refresh_labels(const std::string& origin, const store::TransferStore& st);
+
+/// What update_stored does.
+struct UpdateRequest {
+    std::string labels_file, labels_db;  ///< labels given explicitly (else the state's own origin)
+    std::optional<std::uint32_t> hops;   ///< a different hop limit starts again
+    bool rebuild = false;                ///< recompute everything
+    bool create = false;                 ///< start a state if the data dir has none
+    bool save_unchanged = true;          ///< write a generation even when nothing changed
+};
+/// Brings the stored exposure of a data dir up to date: new blocks of `st`, and the labels when
+/// their origin changed (or those given). Holds exposure/LOCK while it works, so processes that
+/// update the same data dir (ingest, exposure update, serve) take turns. Returns the engine
+/// after the update, or nullptr when the data dir keeps no exposure and `create` is false.
+std::unique_ptr<Engine> update_stored(const store::TransferStore& st, const std::filesystem::path& data_dir,
+                                      const UpdateRequest& req = {}, double* seconds = nullptr);
+
 /// JSON of a screening result (schema in docs/exposure.md); asset names through `asset_name`.
 std::string screen_json(const ScreenResult& r,
                         const std::function<std::string(const AssetKey&)>& asset_name);

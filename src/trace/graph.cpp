@@ -1,6 +1,9 @@
 // Graph adapters (store, memory) and store look-ups the CLI needs to name sources.
 #include <algorithm>
+#include <ctime>
 #include <unordered_set>
+
+#include <fmt/format.h>
 
 #include "trace/trace.hpp"
 
@@ -89,6 +92,45 @@ std::optional<std::uint64_t> block_at_time(const store::TransferStore& st, std::
             lo = mid + 1;
     }
     return lo;
+}
+
+/// BLOCK (digits) or TIME (unix seconds with a leading '@', or YYYY-MM-DD[THH:MM[:SS]][Z], UTC).
+std::uint64_t parse_point(const store::TransferStore& st, const std::string& s, const char* what, bool until) {
+    if (s.empty()) throw InputError(fmt::format("{}: empty", what));
+    std::optional<std::uint64_t> time;
+    if (s[0] == '@') {
+        try {
+            time = parse_u64(s.substr(1));
+        } catch (const std::invalid_argument& e) {
+            throw InputError(fmt::format("{} \"{}\": {}", what, s, e.what()));
+        }
+    } else if (s.find('-') != std::string::npos) {
+        std::tm tm{};
+        int y = 0, mo = 0, d = 0, h = 0, mi = 0, se = 0;
+        int n = std::sscanf(s.c_str(), "%d-%d-%dT%d:%d:%d", &y, &mo, &d, &h, &mi, &se);
+        if (n < 3) throw InputError(fmt::format("{} \"{}\": want a block number, @unixtime or YYYY-MM-DDTHH:MM:SSZ", what, s));
+        tm.tm_year = y - 1900;
+        tm.tm_mon = mo - 1;
+        tm.tm_mday = d;
+        tm.tm_hour = h;
+        tm.tm_min = mi;
+        tm.tm_sec = se;
+        time = static_cast<std::uint64_t>(timegm(&tm));
+    } else {
+        try {
+            return parse_u64(s);
+        } catch (const std::invalid_argument& e) {
+            throw InputError(fmt::format("{} \"{}\": {}", what, s, e.what()));
+        }
+    }
+    auto b = trace::block_at_time(st, *time);
+    if (!b) {
+        if (until) return st.last_block().value_or(0);
+        throw InputError(fmt::format("{} \"{}\": after the newest stored block", what, s));
+    }
+    // --until TIME: the last block before that time; --since TIME: the first block at or after it
+    if (until) return *b == 0 ? 0 : (st.block(*b)->timestamp == *time ? *b : *b - 1);
+    return *b;
 }
 
 }  // namespace chainward::trace

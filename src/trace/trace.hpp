@@ -347,6 +347,11 @@ std::vector<TransferRef> find_transactions(const store::TransferStore& st, const
                                            std::vector<Hash32>* missing = nullptr);
 /// First block whose timestamp is >= t (nullopt if none).
 std::optional<std::uint64_t> block_at_time(const store::TransferStore& st, std::uint64_t unix_time);
+/// A point of the chain: BLOCK (digits) or TIME (unix seconds after '@', or
+/// YYYY-MM-DD[THH:MM[:SS]][Z], UTC). `until`: the last block before that time (a time after the
+/// newest block is the newest block); otherwise the first block at or after it. Throws
+/// InputError naming `what`.
+std::uint64_t parse_point(const store::TransferStore& st, const std::string& s, const char* what, bool until);
 
 // ---- reports ---------------------------------------------------------------------------------
 

@@ -1,0 +1,371 @@
+// The service: routing, keys, rate limits, and the refresher that keeps the data a request reads
+// fresh (store, exposure, labels, keys) while other processes write them.
+#include "api/service.hpp"
+
+#include <sys/stat.h>
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <fstream>
+
+#include "label/label.hpp"
+#include "risk/risk.hpp"
+#include "store/store.hpp"
+
+namespace chainward::api {
+namespace {
+
+std::string url_decode(std::string_view s) {
+    std::string o;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        if (s[i] == '+') {
+            o += ' ';
+        } else if (s[i] == '%' && i + 2 < s.size() && std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
+                   std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
+            o += static_cast<char>(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16));
+            i += 2;
+        } else {
+            o += s[i];
+        }
+    }
+    return o;
+}
+
+std::vector<std::string> split_path(std::string_view p) {
+    std::vector<std::string> parts;
+    std::size_t i = 0;
+    while (i < p.size()) {
+        if (p[i] == '/') {
+            ++i;
+            continue;
+        }
+        auto j = p.find('/', i);
+        if (j == std::string_view::npos) j = p.size();
+        parts.emplace_back(p.substr(i, j - i));
+        i = j;
+    }
+    return parts;
+}
+
+/// Identity of a file as (inode, size, mtime): changes when it is replaced.
+std::string file_id(const std::filesystem::path& p) {
+    struct stat st{};
+    if (::stat(p.c_str(), &st) != 0) return {};
+    return fmt::format("{}:{}:{}.{}", st.st_ino, st.st_size, st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
+}
+
+std::string read_small(const std::filesystem::path& p) {
+    std::ifstream f(p);
+    std::string s;
+    std::getline(f, s);
+    return s;
+}
+
+}  // namespace
+
+std::string Call::query(std::string_view name) const {
+    std::string_view q = req.query;
+    while (!q.empty()) {
+        auto amp = q.find('&');
+        std::string_view kv = q.substr(0, amp);
+        auto eq = kv.find('=');
+        if (url_decode(kv.substr(0, eq)) == name) return eq == std::string_view::npos ? "" : url_decode(kv.substr(eq + 1));
+        if (amp == std::string_view::npos) break;
+        q.remove_prefix(amp + 1);
+    }
+    return {};
+}
+
+bool Call::has_query(std::string_view name) const {
+    std::string_view q = req.query;
+    while (!q.empty()) {
+        auto amp = q.find('&');
+        std::string_view kv = q.substr(0, amp);
+        if (url_decode(kv.substr(0, kv.find('='))) == name) return true;
+        if (amp == std::string_view::npos) break;
+        q.remove_prefix(amp + 1);
+    }
+    return false;
+}
+
+HttpResponse json_response(unsigned status, std::string body) {
+    HttpResponse r;
+    r.status = status;
+    r.body = std::move(body);
+    return r;
+}
+
+HttpResponse error_response(const ApiError& e) { return json_response(e.status, error_json(e)); }
+
+std::string chain_code(const std::string& name, bool in_path, const std::string& field) {
+    if (name == "ethereum") return "eth";
+    if (in_path) fail(404, "unknown_chain", fmt::format("unknown chain \"{}\" (served: ethereum)", name), field);
+    fail(400, "unknown_chain", fmt::format("unknown chain \"{}\" (served: ethereum)", name), field);
+}
+
+Address checked_address(const std::string& text, const std::string& field) {
+    if (text.size() != 42 || !(text.starts_with("0x") || text.starts_with("0X")))
+        fail(400, "invalid_address", fmt::format("\"{}\" must be 0x and 40 hex digits", field), field);
+    try {
+        std::string chain = "eth";
+        return parse_address(label::normalize_address(text, chain));
+    } catch (const std::invalid_argument& e) {
+        fail(400, "invalid_address", fmt::format("\"{}\": {}", field, e.what()), field);
+    }
+}
+
+Service::Service(const ServerOptions& opt) : opt_(opt) {
+    keys_ = KeyStore::open(opt_.data_dir);
+    labels_ = label::LabelStore::open(label::LabelStore::default_path(opt_.data_dir).string());
+    reload_keys();
+    register_screen_routes(*this);
+    register_alert_routes(*this);
+    refresh_once();
+}
+
+Service::~Service() { stop_refresher(); }
+
+void Service::add(std::string method, std::string tmpl, std::optional<Role> role, bool blocking,
+                  std::function<HttpResponse(Service&, Call&)> fn) {
+    routes_.push_back(Route{std::move(method), split_path(tmpl), tmpl, role, blocking, std::move(fn)});
+}
+
+const Service::Route* Service::match(const std::string& method, const std::string& path,
+                                     std::vector<std::string>& params, bool& path_known) const {
+    const auto parts = split_path(path);
+    path_known = false;
+    for (const auto& r : routes_) {
+        if (r.parts.size() != parts.size()) continue;
+        std::vector<std::string> ps;
+        bool ok = true;
+        for (std::size_t i = 0; i < parts.size() && ok; ++i) {
+            if (r.parts[i].starts_with('{')) ps.push_back(url_decode(parts[i]));
+            else ok = r.parts[i] == parts[i];
+        }
+        if (!ok) continue;
+        path_known = true;
+        if (r.method != method) continue;
+        params = std::move(ps);
+        return &r;
+    }
+    return nullptr;
+}
+
+bool Service::blocking(const HttpRequest& r) const {
+    std::vector<std::string> params;
+    bool known = false;
+    const Route* route = match(r.method, r.path, params, known);
+    return route && route->blocking;
+}
+
+void Service::refused(unsigned status) { metrics_.request("(refused)", "-", status, 0); }
+
+void Service::reload_keys() {
+    std::lock_guard lk(keys_mu_);
+    keys_version_ = keys_->version();
+    key_cache_.clear();
+    // the cache is filled by hash on first use (only hashes are stored, so it cannot be listed)
+}
+
+std::optional<KeyInfo> Service::authenticate(const std::string& authorization, HttpResponse& refusal) {
+    auto unauthorized = [&](const char* code, std::string message) {
+        refusal = error_response({401, code, std::move(message), {}});
+        refusal.headers.push_back({"WWW-Authenticate", "Bearer realm=\"chainward\""});
+        return std::nullopt;
+    };
+    std::string_view a = authorization;
+    if (a.size() < 7 || !(a.substr(0, 7) == "Bearer " || a.substr(0, 7) == "bearer "))
+        return unauthorized("unauthorized", "an API key is required: Authorization: Bearer KEY");
+    std::string_view key = a.substr(7);
+    while (!key.empty() && key.front() == ' ') key.remove_prefix(1);
+    if (key.empty() || key.size() > 200) return unauthorized("unauthorized", "unknown API key");
+    const std::string h = key_hash(key);
+    std::optional<KeyInfo> k;
+    {
+        std::lock_guard lk(keys_mu_);
+        if (auto it = key_cache_.find(h); it != key_cache_.end()) {
+            k = it->second;
+        } else {
+            k = keys_->find(key);
+            if (k) key_cache_[h] = *k;
+        }
+    }
+    if (!k) return unauthorized("unauthorized", "unknown API key");
+    if (k->revoked) return unauthorized("key_revoked", "this API key was revoked");
+    return k;
+}
+
+bool Service::rate_limited(const KeyInfo& k, HttpResponse& refusal) {
+    if (k.rate_limit <= 0) return false;
+    const auto now = std::chrono::steady_clock::now();
+    const double cap = std::max(1.0, k.rate_limit);
+    std::lock_guard lk(rate_mu_);
+    auto [it, fresh] = buckets_.try_emplace(k.id, Bucket{cap, now});
+    Bucket& b = it->second;
+    if (!fresh) {
+        b.tokens = std::min(cap, b.tokens + std::chrono::duration<double>(now - b.last).count() * k.rate_limit);
+        b.last = now;
+    }
+    if (b.tokens >= 1) {
+        b.tokens -= 1;
+        return false;
+    }
+    const auto wait = static_cast<long>(std::ceil((1 - b.tokens) / k.rate_limit));
+    refusal = error_response({429, "rate_limited",
+                              fmt::format("rate limit of {} requests per second exceeded", k.rate_limit), {}});
+    refusal.headers.push_back({"Retry-After", std::to_string(std::max(1L, wait))});
+    return true;
+}
+
+HttpResponse Service::dispatch(const HttpRequest& r, std::string& route_name) {
+    std::vector<std::string> params;
+    bool known = false;
+    const Route* route = match(r.method, r.path, params, known);
+    route_name = route ? route->tmpl : "(unmatched)";
+    const bool v1 = r.path == "/v1" || r.path.starts_with("/v1/");
+    KeyInfo key;
+    if (v1 || (route && route->role)) {
+        HttpResponse refusal;
+        auto k = authenticate(r.authorization, refusal);
+        if (!k) return refusal;
+        key = *k;
+        if (rate_limited(key, refusal)) return refusal;
+    }
+    if (!route) {
+        if (known) {
+            auto res = error_response({405, "method_not_allowed", fmt::format("{} is not allowed on {}", r.method, r.path), {}});
+            std::string allow;
+            for (const auto& x : routes_) {
+                std::vector<std::string> ps;
+                bool k2 = false;
+                if (match(x.method, r.path, ps, k2)) allow += (allow.empty() ? "" : ", ") + x.method;
+            }
+            res.headers.push_back({"Allow", allow});
+            return res;
+        }
+        return error_response({404, "not_found", fmt::format("no route {} {}", r.method, r.path), {}});
+    }
+    if (route->role && static_cast<int>(key.role) < static_cast<int>(*route->role))
+        return error_response({403, "forbidden",
+                               fmt::format("a {} key may not {} {} (needs {})", role_name(key.role), r.method,
+                                           route->tmpl, role_name(*route->role)),
+                               {}});
+    Call c{r, key, std::move(params)};
+    return route->fn(*this, c);
+}
+
+HttpResponse Service::handle(const HttpRequest& r) {
+    const auto t0 = std::chrono::steady_clock::now();
+    std::string route = "(unmatched)";
+    HttpResponse res;
+    try {
+        res = dispatch(r, route);
+    } catch (const ApiError& e) {
+        res = error_response(e);
+    } catch (const InputError& e) {
+        res = error_response({400, "invalid_request", e.what(), {}});
+    } catch (const std::exception& e) {
+        res = error_response({500, "internal", fmt::format("internal error: {}", e.what()), {}});
+    }
+    metrics_.request(route, r.method, res.status,
+                     std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+    return res;
+}
+
+Snapshot Service::snapshot() const {
+    std::lock_guard lk(snap_mu_);
+    return snap_;
+}
+
+void Service::with_labels(const std::function<void(label::LabelStore&)>& f) {
+    std::lock_guard lk(labels_mu_);
+    f(*labels_);
+}
+
+void Service::poke() {
+    {
+        std::lock_guard lk(refresh_mu_);
+        refresh_poked_ = true;
+    }
+    refresh_cv_.notify_all();
+}
+
+void Service::refresh_once() {
+    const auto& dir = opt_.data_dir;
+    Snapshot s = snapshot();
+    bool changed = false;
+    // the store: reopened when its manifest was replaced (a commit by another process)
+    if (auto id = file_id(dir / "MANIFEST.json"); id != manifest_id_ && !id.empty()) {
+        s.store = store::TransferStore::open(dir, store::TransferStore::Mode::ReadOnly);
+        manifest_id_ = id;
+        changed = true;
+    }
+    // labels changed (through the API or by another process): exposure follows them
+    std::uint64_t lv = 0;
+    {
+        std::lock_guard lk(labels_mu_);
+        lv = labels_->version();
+    }
+    const bool labels_moved = lv != label_version_seen_;
+    const bool no_exposure = !std::filesystem::exists(risk::exposure_dir(dir) / "CURRENT");
+    // new blocks another process stored without updating exposure (tried once per head)
+    const bool behind = s.store && s.exposure && s.store->last_block() && s.store->last_block() != head_tried_ &&
+                        (!s.exposure->last_block() || *s.exposure->last_block() < *s.store->last_block());
+    if (s.store && (labels_moved || behind || (no_exposure && lv > 0))) {
+        risk::UpdateRequest req;
+        req.create = lv > 0;
+        req.save_unchanged = false;
+        risk::update_stored(*s.store, dir, req);
+        label_version_seen_ = lv;
+        head_tried_ = s.store->last_block();
+    } else if (!s.store) {
+        label_version_seen_ = lv;
+    }
+    const std::string cur = read_small(risk::exposure_dir(dir) / "CURRENT");
+    if (cur != exposure_id_ && !cur.empty()) {
+        s.exposure = risk::Index::open(risk::exposure_dir(dir));
+        exposure_id_ = cur;
+        changed = true;
+    }
+    if (changed) {
+        std::lock_guard lk(snap_mu_);
+        snap_ = s;
+    }
+    std::uint64_t kv = 0;
+    {
+        std::lock_guard lk(keys_mu_);
+        kv = keys_->version();
+    }
+    if (kv != keys_version_) reload_keys();
+}
+
+void Service::start_refresher() {
+    refresher_ = std::thread([this] {
+        std::unique_lock lk(refresh_mu_);
+        while (!refresh_stop_) {
+            refresh_cv_.wait_for(lk, opt_.refresh_interval, [this] { return refresh_stop_ || refresh_poked_; });
+            if (refresh_stop_) break;
+            refresh_poked_ = false;
+            lk.unlock();
+            try {
+                refresh_once();
+            } catch (const std::exception& e) {
+                // a half-written file of another process, a locked database: try again next round
+                std::fprintf(stderr, "serve: refresh: %s\n", e.what());
+            }
+            lk.lock();
+        }
+    });
+}
+
+void Service::stop_refresher() {
+    {
+        std::lock_guard lk(refresh_mu_);
+        refresh_stop_ = true;
+    }
+    refresh_cv_.notify_all();
+    if (refresher_.joinable()) refresher_.join();
+}
+
+}  // namespace chainward::api

@@ -236,10 +236,11 @@ HttpResponse Service::dispatch(const HttpRequest& r, std::string& route_name) {
         if (known) {
             auto res = error_response({405, "method_not_allowed", fmt::format("{} is not allowed on {}", r.method, r.path), {}});
             std::string allow;
+            const auto parts = split_path(r.path);
             for (const auto& x : routes_) {
-                std::vector<std::string> ps;
-                bool k2 = false;
-                if (match(x.method, r.path, ps, k2)) allow += (allow.empty() ? "" : ", ") + x.method;
+                bool same = x.parts.size() == parts.size();
+                for (std::size_t i = 0; same && i < parts.size(); ++i) same = x.parts[i].starts_with('{') || x.parts[i] == parts[i];
+                if (same) allow += (allow.empty() ? "" : ", ") + x.method;
             }
             res.headers.push_back({"Allow", allow});
             return res;

@@ -1,20 +1,25 @@
 // Internal to src/api: Prometheus counters and histograms, written in the text exposition format.
+// Each thread counts into a shard of its own (its lock is never contended); a scrape adds them up.
 #pragma once
 
 #include <array>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <tuple>
+#include <vector>
 
 namespace chainward::api {
 
 class Metrics {
   public:
-    /// One request: its route template ("/v1/addresses/{chain}/{address}"), method, status, time.
-    void request(const std::string& route, const std::string& method, unsigned status, double seconds);
-    void decision(const std::string& level);  ///< a decision given (allow, review, block)
+    Metrics();
+    /// One request: its route template (a string that outlives the Metrics), method, status, time.
+    void request(const std::string* route, std::string_view method, unsigned status, double seconds);
+    /// A decision given (allow, review, block) and the risk level it came from.
+    void decision(std::string_view decision, std::string_view risk);
     /// The text of /metrics; `extra` is appended (gauges read at scrape time).
     std::string text(const std::string& extra) const;
 
@@ -27,9 +32,16 @@ class Metrics {
         double sum = 0;
         std::array<std::uint64_t, kBuckets.size()> buckets{};
     };
-    mutable std::mutex mu_;
-    std::map<std::tuple<std::string, std::string, unsigned>, Series> requests_;
-    std::map<std::string, std::uint64_t> decisions_;
+    using Key = std::tuple<const std::string*, const char*, unsigned>;
+    struct Shard {
+        std::mutex mu;
+        std::map<Key, Series> requests;
+        std::map<std::pair<std::string, std::string>, std::uint64_t> decisions;
+    };
+    Shard& local();
+    std::uint64_t id_;
+    mutable std::mutex shards_mu_;
+    std::vector<std::unique_ptr<Shard>> shards_;
 };
 
 /// A label value for the exposition format (backslash, quote and newline escaped).

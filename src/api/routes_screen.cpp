@@ -16,7 +16,7 @@ std::string asset_name(const AssetKey& k) { return eth::display_asset(k).name; }
 std::string opt_block(const std::optional<std::uint64_t>& b) { return b ? std::to_string(*b) : "null"; }
 
 HttpResponse healthz(Service& s, Call&) {
-    auto snap = s.snapshot();
+    const auto& snap = s.snapshot();
     std::optional<std::uint64_t> head = snap.store ? snap.store->last_block() : std::nullopt;
     std::optional<std::uint64_t> exp = snap.exposure ? snap.exposure->last_block() : std::nullopt;
     JsonWriter w;
@@ -31,7 +31,7 @@ HttpResponse healthz(Service& s, Call&) {
 }
 
 HttpResponse metrics(Service& s, Call&) {
-    auto snap = s.snapshot();
+    const auto& snap = s.snapshot();
     std::string extra;
     extra += "# HELP chainward_store_head_block Newest block in the transfer store.\n";
     extra += "# TYPE chainward_store_head_block gauge\n";
@@ -52,12 +52,13 @@ HttpResponse metrics(Service& s, Call&) {
 HttpResponse address(Service& s, Call& c) {
     chain_code(c.params[0], true);
     const Address a = checked_address(c.params[1], "address");
-    auto snap = s.snapshot();
+    const auto& snap = s.snapshot();
     risk::ScreenResult r;
     r.address = a;
     if (snap.exposure) r = snap.exposure->screen(a);
     else r.risk = risk::assess({}, {});
     const Decision d = s.decide(r);
+    s.metrics().decision(d.decision, risk::level_name(r.risk.level));
     std::string body = risk::screen_json(r, asset_name);
     while (!body.empty() && body.back() != '}') body.pop_back();
     body.pop_back();
@@ -80,7 +81,7 @@ HttpResponse traces(Service& s, Call& c) {
     const std::string model_name = b.opt_str("model").value_or("haircut");
     auto model = trace::model_from_name(model_name);
     if (!model) fail(400, "invalid_value", "\"model\" must be poison, haircut, fifo, lifo or tiho", "model");
-    auto snap = s.snapshot();
+    const auto& snap = s.snapshot();
     if (!snap.store) fail(409, "no_store", "the data dir holds no transfers yet");
     const auto& st = *snap.store;
     trace::StoreGraph g(st);

@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include <atomic>
 #include <cmath>
 #include <fstream>
 
@@ -15,6 +16,9 @@
 
 namespace chainward::api {
 namespace {
+
+const std::string kRefused = "(refused)", kUnmatched = "(unmatched)";
+std::atomic<std::uint64_t> next_service_id{1};
 
 std::string url_decode(std::string_view s) {
     std::string o;
@@ -115,7 +119,7 @@ Address checked_address(const std::string& text, const std::string& field) {
     }
 }
 
-Service::Service(const ServerOptions& opt) : opt_(opt) {
+Service::Service(const ServerOptions& opt) : opt_(opt), id_(next_service_id++) {
     keys_ = KeyStore::open(opt_.data_dir);
     labels_ = label::LabelStore::open(label::LabelStore::default_path(opt_.data_dir).string());
     reload_keys();
@@ -133,7 +137,17 @@ void Service::add(std::string method, std::string tmpl, std::optional<Role> role
 
 const Service::Route* Service::match(const std::string& method, const std::string& path,
                                      std::vector<std::string>& params, bool& path_known) const {
-    const auto parts = split_path(path);
+    thread_local std::vector<std::string> parts;  // no allocation per request once warm
+    parts.clear();
+    for (std::size_t i = 0; i < path.size();) {
+        if (path[i] == '/') {
+            ++i;
+            continue;
+        }
+        auto j = std::min(path.find('/', i), path.size());
+        parts.emplace_back(path, i, j - i);
+        i = j;
+    }
     path_known = false;
     for (const auto& r : routes_) {
         if (r.parts.size() != parts.size()) continue;
@@ -153,19 +167,19 @@ const Service::Route* Service::match(const std::string& method, const std::strin
 }
 
 bool Service::blocking(const HttpRequest& r) const {
+    if (r.method == "GET") return false;  // no GET route blocks: skip the match
     std::vector<std::string> params;
     bool known = false;
     const Route* route = match(r.method, r.path, params, known);
     return route && route->blocking;
 }
 
-void Service::refused(unsigned status) { metrics_.request("(refused)", "-", status, 0); }
+void Service::refused(unsigned status) { metrics_.request(&kRefused, "-", status, 0); }
 
 void Service::reload_keys() {
     std::lock_guard lk(keys_mu_);
     keys_version_ = keys_->version();
-    key_cache_.clear();
-    // the cache is filled by hash on first use (only hashes are stored, so it cannot be listed)
+    keys_gen_.fetch_add(1);  // every thread drops what it cached (a revoked key is refused from now on)
 }
 
 std::optional<KeyInfo> Service::authenticate(const std::string& authorization, HttpResponse& refusal) {
@@ -180,16 +194,26 @@ std::optional<KeyInfo> Service::authenticate(const std::string& authorization, H
     std::string_view key = a.substr(7);
     while (!key.empty() && key.front() == ' ') key.remove_prefix(1);
     if (key.empty() || key.size() > 200) return unauthorized("unauthorized", "unknown API key");
-    const std::string h = key_hash(key);
+    // Each thread caches what the key store said about the keys it saw (unknown ones too, so a
+    // flood of wrong keys does not reach SQLite), until the keys change.
+    struct Cache {
+        std::uint64_t service = 0, gen = 0;
+        std::unordered_map<std::string, std::optional<KeyInfo>> keys;
+    };
+    thread_local Cache cache;
+    const std::uint64_t gen = keys_gen_.load();
+    if (cache.service != id_ || cache.gen != gen || cache.keys.size() > 10000) {
+        cache.keys.clear();
+        cache.service = id_;
+        cache.gen = gen;
+    }
     std::optional<KeyInfo> k;
-    {
+    if (auto it = cache.keys.find(std::string(key)); it != cache.keys.end()) {
+        k = it->second;
+    } else {
         std::lock_guard lk(keys_mu_);
-        if (auto it = key_cache_.find(h); it != key_cache_.end()) {
-            k = it->second;
-        } else {
-            k = keys_->find(key);
-            if (k) key_cache_[h] = *k;
-        }
+        k = keys_->find(key);
+        cache.keys.emplace(std::string(key), k);
     }
     if (!k) return unauthorized("unauthorized", "unknown API key");
     if (k->revoked) return unauthorized("key_revoked", "this API key was revoked");
@@ -218,11 +242,11 @@ bool Service::rate_limited(const KeyInfo& k, HttpResponse& refusal) {
     return true;
 }
 
-HttpResponse Service::dispatch(const HttpRequest& r, std::string& route_name) {
+HttpResponse Service::dispatch(const HttpRequest& r, const std::string*& route_name) {
     std::vector<std::string> params;
     bool known = false;
     const Route* route = match(r.method, r.path, params, known);
-    route_name = route ? route->tmpl : "(unmatched)";
+    route_name = route ? &route->tmpl : &kUnmatched;
     const bool v1 = r.path == "/v1" || r.path.starts_with("/v1/");
     KeyInfo key;
     if (v1 || (route && route->role)) {
@@ -258,7 +282,7 @@ HttpResponse Service::dispatch(const HttpRequest& r, std::string& route_name) {
 
 HttpResponse Service::handle(const HttpRequest& r) {
     const auto t0 = std::chrono::steady_clock::now();
-    std::string route = "(unmatched)";
+    const std::string* route = &kUnmatched;
     HttpResponse res;
     try {
         res = dispatch(r, route);
@@ -274,9 +298,21 @@ HttpResponse Service::handle(const HttpRequest& r) {
     return res;
 }
 
-Snapshot Service::snapshot() const {
-    std::lock_guard lk(snap_mu_);
-    return snap_;
+const Snapshot& Service::snapshot() const {
+    // A thread keeps its copy until the refresher publishes a new one (no lock on the hot path).
+    struct Mine {
+        std::uint64_t service = 0, gen = 0;
+        Snapshot snap;
+    };
+    thread_local Mine mine;
+    const std::uint64_t gen = snap_gen_.load(std::memory_order_acquire);
+    if (mine.service != id_ || mine.gen != gen) {
+        std::lock_guard lk(snap_mu_);
+        mine.snap = snap_;
+        mine.gen = snap_gen_.load();
+        mine.service = id_;
+    }
+    return mine.snap;
 }
 
 void Service::with_labels(const std::function<void(label::LabelStore&)>& f) {
@@ -294,7 +330,11 @@ void Service::poke() {
 
 void Service::refresh_once() {
     const auto& dir = opt_.data_dir;
-    Snapshot s = snapshot();
+    Snapshot s;
+    {
+        std::lock_guard lk(snap_mu_);
+        s = snap_;
+    }
     bool changed = false;
     // the store: reopened when its manifest was replaced (a commit by another process)
     if (auto id = file_id(dir / "MANIFEST.json"); id != manifest_id_ && !id.empty()) {
@@ -332,6 +372,7 @@ void Service::refresh_once() {
     if (changed) {
         std::lock_guard lk(snap_mu_);
         snap_ = s;
+        snap_gen_.fetch_add(1, std::memory_order_release);
     }
     std::uint64_t kv = 0;
     {

@@ -2,6 +2,7 @@
 // routing, and the route handlers (routes_*.cpp).
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <filesystem>
 #include <functional>
@@ -70,7 +71,8 @@ class Service final : public Handler {
     void poke();
 
     // ---- what the routes use ----
-    Snapshot snapshot() const;
+    /// The current data; the reference stays valid until this thread's next call.
+    const Snapshot& snapshot() const;
     const ServerOptions& options() const { return opt_; }
     Metrics& metrics() { return metrics_; }
     /// The label store under its lock.
@@ -93,7 +95,7 @@ class Service final : public Handler {
              std::function<HttpResponse(Service&, Call&)> fn);
     const Route* match(const std::string& method, const std::string& path, std::vector<std::string>& params,
                        bool& path_known) const;
-    HttpResponse dispatch(const HttpRequest& r, std::string& route_name);
+    HttpResponse dispatch(const HttpRequest& r, const std::string*& route_name);
     std::optional<KeyInfo> authenticate(const std::string& authorization, HttpResponse& refusal);
     bool rate_limited(const KeyInfo& k, HttpResponse& refusal);
     void refresh_once();
@@ -104,8 +106,10 @@ class Service final : public Handler {
     Metrics metrics_;
     std::vector<Route> routes_;
 
+    std::uint64_t id_;  ///< tells thread-local caches of different services apart
     mutable std::mutex snap_mu_;
     Snapshot snap_;
+    std::atomic<std::uint64_t> snap_gen_{1};
     std::string manifest_id_, exposure_id_;
     std::optional<std::uint64_t> head_tried_;
 
@@ -116,7 +120,7 @@ class Service final : public Handler {
     std::mutex keys_mu_;
     std::unique_ptr<KeyStore> keys_;
     std::uint64_t keys_version_ = 0;
-    std::unordered_map<std::string, KeyInfo> key_cache_;  ///< by key hash
+    std::atomic<std::uint64_t> keys_gen_{1};  ///< moves when keys change (threads drop their caches)
 
     struct Bucket {
         double tokens = 0;

@@ -66,7 +66,9 @@ struct ServerOptions {
     std::filesystem::path data_dir;
     std::string listen = "127.0.0.1:8080";  ///< HOST:PORT; port 0 picks a free one
     std::string policy;                      ///< policy.toml; empty: DATA/policy.toml if present, else defaults
-    unsigned threads = 2;                    ///< I/O threads
+    /// I/O threads; 0: half the cores, at least one (leaves cores to long requests, the
+    /// refresher and a proxy; on 2 cores one I/O thread had the lower tail: docs/benchmarks.md)
+    unsigned threads = 0;
     std::size_t body_limit = 64 * 1024;      ///< larger bodies: 413
     std::size_t header_limit = 8 * 1024;     ///< larger request heads: 431
     std::size_t max_connections = 1024;      ///< connections beyond this are closed at once

@@ -42,7 +42,10 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
         for (unsigned i = 0; i < std::max(1u, n); ++i) v.push_back(std::make_unique<asio::io_context>(1));
         return v;
     }
-    Impl(const ServerOptions& o, Handler& h) : opt(o), handler(h), ios(make(o.threads)), acceptor(*ios[0]) {
+    static unsigned io_threads(unsigned asked) {
+        return asked ? asked : std::max(1u, std::thread::hardware_concurrency() / 2);
+    }
+    Impl(const ServerOptions& o, Handler& h) : opt(o), handler(h), ios(make(io_threads(o.threads))), acceptor(*ios[0]) {
         for (auto& io : ios) guards.push_back(asio::make_work_guard(*io));
     }
     void accept();

@@ -29,8 +29,7 @@ void add_serve_command(CLI::App& app) {
                                    "labels (docs/api.md)");
     add_data_dir_option(*cmd, *dir);
     cmd->add_option("--listen", o->listen, "HOST:PORT to listen on (default 127.0.0.1:8080; port 0: any free port)");
-    cmd->add_option("--policy", o->policy, "screening policy (policy.toml; default DATA/policy.toml if present, else the built-in defaults)");
-    cmd->add_option("--threads", o->threads, "I/O threads (default 2)")->check(CLI::Range(1, 64));
+    cmd->add_option("--threads", o->threads, "I/O threads (default: half the cores, at least one)")->check(CLI::Range(1, 64));
     cmd->add_option("--body-limit", o->body_limit, "largest request body in bytes (default 65536)")->check(CLI::Range(1, 64 << 20));
     cmd->add_option("--max-connections", o->max_connections, "open connections at most (default 1024)")->check(CLI::Range(1, 1 << 20));
     cmd->callback([o, dir] {

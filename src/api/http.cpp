@@ -32,7 +32,7 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
     Handler& handler;
     std::vector<std::unique_ptr<asio::io_context>> ios;
     std::vector<asio::executor_work_guard<asio::io_context::executor_type>> guards;
-    tcp::acceptor acceptor;
+    std::optional<tcp::acceptor> acceptor;
     asio::thread_pool blocking{2};
     std::atomic<std::size_t> conns{0};
     std::size_t next = 0;
@@ -45,7 +45,7 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
     static unsigned io_threads(unsigned asked) {
         return asked ? asked : std::max(1u, std::thread::hardware_concurrency() / 2);
     }
-    Impl(const ServerOptions& o, Handler& h) : opt(o), handler(h), ios(make(io_threads(o.threads))), acceptor(*ios[0]) {
+    Impl(const ServerOptions& o, Handler& h) : opt(o), handler(h), ios(make(io_threads(o.threads))), acceptor(std::in_place, *ios[0]) {
         for (auto& io : ios) guards.push_back(asio::make_work_guard(*io));
     }
     void accept();
@@ -235,7 +235,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
 void HttpServer::Impl::accept() {
     auto& io = *ios[next++ % ios.size()];
-    acceptor.async_accept(io, [self = shared_from_this()](beast::error_code ec, tcp::socket sock) {
+    acceptor->async_accept(io, [self = shared_from_this()](beast::error_code ec, tcp::socket sock) {
         if (ec == asio::error::operation_aborted) return;
         if (!ec) {
             sock.set_option(tcp::no_delay(true), ec);
@@ -263,10 +263,10 @@ void HttpServer::Impl::accept() {
 HttpServer::HttpServer(const ServerOptions& opt, Handler& h) : m_(std::make_shared<Impl>(opt, h)) {
     auto ep = parse_listen(opt.listen);
     try {
-        m_->acceptor.open(ep.protocol());
-        m_->acceptor.set_option(asio::socket_base::reuse_address(true));
-        m_->acceptor.bind(ep);
-        m_->acceptor.listen(asio::socket_base::max_listen_connections);
+        m_->acceptor->open(ep.protocol());
+        m_->acceptor->set_option(asio::socket_base::reuse_address(true));
+        m_->acceptor->bind(ep);
+        m_->acceptor->listen(asio::socket_base::max_listen_connections);
     } catch (const boost::system::system_error& e) {
         throw InputError(fmt::format("--listen {}: {}", opt.listen, e.code().message()));
     }
@@ -275,10 +275,16 @@ HttpServer::HttpServer(const ServerOptions& opt, Handler& h) : m_(std::make_shar
 
 HttpServer::~HttpServer() {
     stop();
+    m_->blocking.stop();
     m_->blocking.join();
+    // Pending handlers (the accept, every session) hold the Impl: destroying the io_contexts
+    // destroys them, and the sessions with their sockets, before the Impl goes.
+    m_->acceptor.reset();
+    m_->guards.clear();
+    m_->ios.clear();
 }
 
-std::uint16_t HttpServer::port() const { return m_->acceptor.local_endpoint().port(); }
+std::uint16_t HttpServer::port() const { return m_->acceptor->local_endpoint().port(); }
 std::size_t HttpServer::connections() const { return m_->conns.load(); }
 
 void HttpServer::run() {

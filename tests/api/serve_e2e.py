@@ -275,6 +275,11 @@ try:
     st, _, b = jcall("POST", "/v1/labels", "/v1/labels", key=admin, raw=b'{"note": "' + b"a" * 70000 + b'"}')
     check(st == 413, f"oversize body: {st}")
 
+    st, _, b = jcall("GET", "/healthz", "/healthz", headers={"X-Padding": "p" * 9000}, record=False)
+    check(st == 431 and b["error"]["code"] == "header_too_large", f"oversize head: {st} {b}")
+    st, _, b = jcall("GET", "/v1/addresses/ethereum/" + "0" * 5000, ADDR, key=reader, record=False)
+    check(st in (400, 431), f"oversize target: {st}")
+
     # rate limit: 2 requests a second, a burst of 2
     statuses = []
     for _ in range(6):

@@ -163,7 +163,7 @@ def send(payload):
     return out
 
 
-bad, counts = [], {}
+bad, counts, slow = [], {}, []
 t0 = time.time()
 for i in range(N):
     method, path, raw = valid_request()
@@ -174,7 +174,10 @@ for i in range(N):
         payload = mutate(payload)
     elif kind < 0.4:
         payload = bytes(rng.randrange(256) for _ in range(rng.randint(0, 400)))
+    t1 = time.time()
     out = send(payload)
+    if time.time() - t1 > 5:
+        slow.append((round(time.time() - t1, 1), payload[:200], out[:100]))
     m = re.match(rb"HTTP/1\.[01] (\d{3}) ", out)
     status = int(m.group(1)) if m else 0
     counts[status // 100] = counts.get(status // 100, 0) + 1
@@ -195,9 +198,12 @@ err = srv.stderr.read()
 sanitizer = [l for l in err.splitlines() if "AddressSanitizer" in l or "runtime error" in l or "LeakSanitizer" in l]
 print(f"{N} requests in {time.time() - t0:.0f}s; answers by class: " +
       ", ".join(f"{k}xx: {v}" if k else f"closed without answer: {v}" for k, v in sorted(counts.items())))
+for x in slow[:5]:
+    print("SLOW (answered only after the client's wait):", x)
 for b in bad[:10]:
     print("BAD:", b)
-for l in sanitizer[:10]:
-    print("SANITIZER:", l)
+if sanitizer:
+    print("server stderr (sanitizer report):")
+    print("\n".join(err.splitlines()[:80]))
 subprocess.run(["rm", "-rf", work])
 sys.exit(0 if alive and not bad and not sanitizer else 1)

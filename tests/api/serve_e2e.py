@@ -331,6 +331,8 @@ finally:
     srv.send_signal(signal.SIGTERM)
     try:
         srv.wait(timeout=20)
+        err = srv.stderr.read()
+        check(srv.returncode == 0, f"server exits 0 on SIGTERM (got {srv.returncode}): {err[-3000:]}")
     except subprocess.TimeoutExpired:
         srv.kill()
         failures.append("server did not stop on SIGTERM")

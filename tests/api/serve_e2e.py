@@ -327,6 +327,38 @@ try:
     check(p.returncode == 0, f"promtool check metrics: {p.stdout} {p.stderr}")
 
     check(srv.poll() is None, "the server is still up")
+
+    # connection limit and slow clients, on a second server with tight limits
+    small = subprocess.Popen([CW, "serve", "--data-dir", data, "--listen", "127.0.0.1:0", "--max-connections", "2",
+                              "--request-timeout", "1"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        ready, _, _ = select.select([small.stdout], [], [], 60)
+        port2 = int(re.match(r"listening on 127\.0\.0\.1:(\d+)", small.stdout.readline()).group(1))
+        slow = [socket.create_connection(("127.0.0.1", port2), timeout=30) for _ in range(2)]
+        for c in slow:
+            c.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")  # and never the end of the head
+        time.sleep(0.3)
+        third = socket.create_connection(("127.0.0.1", port2), timeout=30)
+        third.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        answer = third.recv(4096)
+        check(answer.startswith(b"HTTP/1.1 503") and b"too_many_connections" in answer, f"connection limit: {answer[:80]}")
+        for c in slow:  # the server cuts slow clients off (their request never completed)
+            check(c.recv(4096) == b"", "a slow client's connection is closed by the server")
+            c.close()
+        third.close()
+        ok = False
+        for _ in range(50):  # once they are gone, the server takes connections again
+            c = socket.create_connection(("127.0.0.1", port2), timeout=30)
+            c.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            ok = c.recv(4096).startswith(b"HTTP/1.1 200")
+            c.close()
+            if ok:
+                break
+            time.sleep(0.1)
+        check(ok, "connections are taken again after the slow ones were closed")
+    finally:
+        small.send_signal(signal.SIGTERM)
+        small.wait(timeout=20)
 finally:
     srv.send_signal(signal.SIGTERM)
     try:

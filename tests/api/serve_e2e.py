@@ -83,9 +83,11 @@ check(to_checksum("0x5aaeb6053f3e94c9b9a09f33669435e7ef1beaed") == "0x5aAeb6053F
 # ---- the workload -------------------------------------------------------------------------
 data = os.path.join(WORK, "data")
 sim = os.path.join(WORK, "sim")
-run("simulate", "--preset", "tiny", "--seed", "7", "--out", sim)
+run("simulate", "--preset", "tiny", "--seed", "7", "--out", sim, "--per-file", "100")
+# the last file (blocks 201-240) is ingested while the server runs: it must see them
+first_files = sorted(os.path.join(sim, "chain", f) for f in os.listdir(os.path.join(sim, "chain")))[:-1]
 run("ingest", "-q", "--data-dir", data, "--genesis", os.path.join(sim, "genesis.json"), "--chain-id", "1337",
-    os.path.join(sim, "chain"))
+    *first_files)
 run("labels", "import", "--data-dir", data, "--source", "simulator", os.path.join(sim, "labels.csv"))
 run("exposure", "rebuild", "--data-dir", data)
 truth = json.load(open(os.path.join(sim, "truth.json")))
@@ -191,10 +193,18 @@ def jcall(*a, **kw):
 
 ADDR = "/v1/addresses/{chain}/{address}"
 try:
-    # health and metrics need no key
+    # health needs no key; blocks another process stores reach the server (store and exposure)
     st, _, health = jcall("GET", "/healthz", "/healthz")
+    check(st == 200 and health["head_block"] == 200 and health["exposure_block"] == 200, f"healthz at block 200: {health}")
+    run("ingest", "-q", "--data-dir", data, "--chain-id", "1337", os.path.join(sim, "chain"))
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        st, _, health = jcall("GET", "/healthz", "/healthz")
+        if health["head_block"] == head and health["exposure_block"] == head:
+            break
+        time.sleep(0.1)
     check(st == 200 and health["head_block"] == head and health["exposure_block"] == head,
-          f"healthz gives the newest block {head}: {health}")
+          f"healthz gives the newest block {head} after an ingest by another process: {health}")
 
     # keys: none, wrong, revoked, role too low
     a = to_checksum(hop1[0])

@@ -8,12 +8,14 @@ validate_responses.mjs to check against docs/api.yaml.
 
 usage: serve_e2e.py CHAINWARD WORKDIR RESPONSES.jsonl
 """
+import hashlib
 import json
 import os
 import re
 import select
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -138,6 +140,16 @@ revoked = new_key("old-laptop", "write")
 run("keys", "revoke", "--data-dir", data, "old-laptop")
 listing = run("keys", "list", "--data-dir", data)
 check(all(k not in listing for k in (admin, writer, reader)), "keys list never shows a key")
+# only each key's SHA-256 is stored (hashlib, not the program's own hashing), never the key
+db = sqlite3.connect(os.path.join(data, "api-keys.db"))
+stored = dict(db.execute("SELECT name, hash FROM keys").fetchall())
+db.close()
+check(stored.get("desk-admin") == hashlib.sha256(admin.encode()).hexdigest(), "the admin key's SHA-256 is stored")
+check(re.fullmatch(r"cwk_[0-9a-f]{64}", admin) is not None, f"a key is cwk_ and 64 hex digits: {admin[:8]}")
+for f in os.listdir(data):
+    if f.startswith("api-keys.db"):
+        raw = open(os.path.join(data, f), "rb").read()
+        check(all(k.encode() not in raw and k[4:].encode() not in raw for k in (admin, writer, reader)), f"{f} holds no key")
 
 # ---- the server --------------------------------------------------------------------------
 srv = subprocess.Popen([CW, "serve", "--data-dir", data, "--listen", "127.0.0.1:0"], stdout=subprocess.PIPE,

@@ -169,6 +169,10 @@ for i in range(N):
     method, path, raw = valid_request()
     key = rng.choice(keys + [None, "cwk_" + "1" * 64])
     payload = render(method, path, raw, key)
+    if rng.random() < 0.1:  # pipelined: more requests on the same connection, kept alive
+        payload = payload.replace(b"Connection: close", b"Connection: keep-alive", 1)
+        for _ in range(rng.randint(1, 3)):
+            payload += render(*valid_request(), rng.choice(keys)).replace(b"Connection: close", b"Connection: keep-alive", 1)
     kind = rng.random()
     if kind < 0.35:
         payload = mutate(payload)

@@ -66,6 +66,7 @@ struct ServerOptions {
     std::filesystem::path data_dir;
     std::string listen = "127.0.0.1:8080";  ///< HOST:PORT; port 0 picks a free one
     std::string policy;                      ///< policy.toml; empty: DATA/policy.toml if present, else defaults
+    std::filesystem::path web_dir;           ///< static files served under / (the web view); empty: none
     /// I/O threads; 0: half the cores, at least one (leaves cores to long requests, the
     /// refresher and a proxy; on 2 cores one I/O thread had the lower tail: docs/benchmarks.md)
     unsigned threads = 0;

@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cmath>
 #include <fstream>
@@ -17,7 +18,7 @@
 namespace chainward::api {
 namespace {
 
-const std::string kRefused = "(refused)", kUnmatched = "(unmatched)";
+const std::string kRefused = "(refused)", kUnmatched = "(unmatched)", kStatic = "(static)";
 std::atomic<std::uint64_t> next_service_id{1};
 
 std::string url_decode(std::string_view s) {
@@ -257,6 +258,10 @@ HttpResponse Service::dispatch(const HttpRequest& r, const std::string*& route_n
         if (rate_limited(key, refusal)) return refusal;
     }
     if (!route) {
+        if (!known && !v1 && r.method == "GET" && !opt_.web_dir.empty()) {
+            route_name = &kStatic;
+            return serve_static(r.path);
+        }
         if (known) {
             auto res = error_response({405, "method_not_allowed", fmt::format("{} is not allowed on {}", r.method, r.path), {}});
             std::string allow;
@@ -295,6 +300,43 @@ HttpResponse Service::handle(const HttpRequest& r) {
     }
     metrics_.request(route, r.method, res.status,
                      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+    return res;
+}
+
+/// A file of the web view (--web DIR): "/" is index.html; no path may leave DIR (no "..", no
+/// hidden files, no links out of it), and only regular files are served.
+HttpResponse Service::serve_static(const std::string& raw_path) const {
+    const std::string path = url_decode(raw_path);
+    auto not_found = [&] { return error_response({404, "not_found", fmt::format("no route GET {}", raw_path), {}}); };
+    if (path.find('\0') != std::string::npos || path.find('\\') != std::string::npos) return not_found();
+    std::filesystem::path rel;
+    for (const auto& part : split_path(path)) {
+        if (part.starts_with('.')) return not_found();  // "..", ".git", ".env"
+        rel /= part;
+    }
+    if (rel.empty()) rel = "index.html";
+    std::error_code ec;
+    const auto root = std::filesystem::canonical(opt_.web_dir, ec);
+    if (ec) return not_found();
+    auto file = std::filesystem::canonical(root / rel, ec);
+    if (!ec && std::filesystem::is_directory(file)) file = std::filesystem::canonical(file / "index.html", ec);
+    if (ec || !std::filesystem::is_regular_file(file)) return not_found();
+    const auto r = std::mismatch(root.begin(), root.end(), file.begin(), file.end());
+    if (r.first != root.end()) return not_found();  // a link pointing out of the web dir
+    if (std::filesystem::file_size(file, ec) > (64u << 20) || ec) return not_found();
+    std::ifstream f(file, std::ios::binary);
+    HttpResponse res;
+    res.body.assign(std::istreambuf_iterator<char>(f), {});
+    static const std::pair<const char*, const char*> kTypes[] = {
+        {".html", "text/html; charset=utf-8"}, {".js", "text/javascript; charset=utf-8"}, {".mjs", "text/javascript; charset=utf-8"},
+        {".css", "text/css; charset=utf-8"},   {".json", "application/json"},             {".svg", "image/svg+xml"},
+        {".png", "image/png"},                 {".ico", "image/x-icon"},                  {".woff2", "font/woff2"},
+        {".map", "application/json"},          {".txt", "text/plain; charset=utf-8"},     {".wasm", "application/wasm"}};
+    res.content_type = "application/octet-stream";
+    for (const auto& [ext, type] : kTypes)
+        if (file.extension() == ext) res.content_type = type;
+    res.headers.push_back({"X-Content-Type-Options", "nosniff"});
+    res.headers.push_back({"Cache-Control", file.filename() == "index.html" ? "no-cache" : "public, max-age=3600"});
     return res;
 }
 

@@ -99,6 +99,7 @@ class Service final : public Handler {
     std::optional<KeyInfo> authenticate(const std::string& authorization, HttpResponse& refusal);
     bool rate_limited(const KeyInfo& k, HttpResponse& refusal);
     void refresh_once();
+    HttpResponse serve_static(const std::string& raw_path) const;
     Decision policy_decide(const risk::ScreenResult& r);
     void reload_keys();
 

@@ -32,6 +32,8 @@ void add_serve_command(CLI::App& app) {
     cmd->add_option("--threads", o->threads, "I/O threads (default: half the cores, at least one)")->check(CLI::Range(1, 64));
     cmd->add_option("--body-limit", o->body_limit, "largest request body in bytes (default 65536)")->check(CLI::Range(1, 64 << 20));
     cmd->add_option("--max-connections", o->max_connections, "open connections at most (default 1024)")->check(CLI::Range(1, 1 << 20));
+    cmd->add_option("--web", o->web_dir, "directory of static files served under / (the web view; index.html for /)")
+        ->check(CLI::ExistingDirectory);
     auto timeout = std::make_shared<unsigned>(10);
     cmd->add_option("--request-timeout", *timeout, "seconds a request may take to arrive and its answer to be taken (default 10)")
         ->check(CLI::Range(1, 3600));

@@ -152,7 +152,13 @@ for f in os.listdir(data):
         check(all(k.encode() not in raw and k[4:].encode() not in raw for k in (admin, writer, reader)), f"{f} holds no key")
 
 # ---- the server --------------------------------------------------------------------------
-srv = subprocess.Popen([CW, "serve", "--data-dir", data, "--listen", "127.0.0.1:0"], stdout=subprocess.PIPE,
+web = os.path.join(WORK, "web")
+os.makedirs(os.path.join(web, "assets"))
+open(os.path.join(web, "index.html"), "w").write("<!doctype html><title>chainward</title>")
+open(os.path.join(web, "assets", "app.js"), "w").write("console.log(1)")
+open(os.path.join(web, ".env"), "w").write("SECRET=1")
+os.symlink(os.path.join(data, "api-keys.db"), os.path.join(web, "keys.db"))
+srv = subprocess.Popen([CW, "serve", "--data-dir", data, "--listen", "127.0.0.1:0", "--web", web], stdout=subprocess.PIPE,
                        stderr=subprocess.PIPE, text=True)
 ready, _, _ = select.select([srv.stdout], [], [], 60)
 line = srv.stdout.readline() if ready else ""
@@ -309,6 +315,16 @@ try:
         statuses.append((st, h.get("retry-after")))
     check(statuses[0][0] == 200 and any(s == 429 and ra and int(ra) >= 1 for s, ra in statuses),
           f"rate limit gives 429 with Retry-After: {statuses}")
+
+    # the web view's files under /, and nothing outside them
+    st, h, text = call("GET", "/", "/", record=False)
+    check(st == 200 and h["content-type"].startswith("text/html") and "<title>chainward" in text, f"/ serves index.html: {st}")
+    st, h, text = call("GET", "/assets/app.js", "/", record=False)
+    check(st == 200 and h["content-type"].startswith("text/javascript") and text == "console.log(1)", f"a JS asset: {st} {h}")
+    for sneaky in ["/../api-keys.db", "/%2e%2e/api-keys.db", "/assets/..%2f..%2fapi-keys.db", "/.env", "/keys.db",
+                   "/assets/%00x", "/nothing.js"]:
+        st, _, _ = call("GET", sneaky, "/", record=False)
+        check(st == 404, f"{sneaky} is not served: {st}")
 
     # unknown route, wrong method
     st, _, b = jcall("GET", "/v1/nothing", "/v1/nothing", key=reader, record=False)

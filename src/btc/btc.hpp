@@ -1,0 +1,65 @@
+#pragma once
+// Bitcoin: addresses (base58check, bech32, bech32m), output-script classification and hashing.
+#include <array>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace chainward::btc {
+
+enum class Network { mainnet, testnet, signet, regtest };
+/// "mainnet" | "testnet" | "signet" | "regtest"; InputError otherwise.
+Network parse_network(std::string_view name);
+std::string_view network_name(Network n);
+
+using Bytes = std::vector<std::uint8_t>;
+using ByteSpan = std::span<const std::uint8_t>;
+
+/// Double SHA-256 (txid, wtxid, block hash, merkle nodes) in internal byte order.
+std::array<std::uint8_t, 32> sha256d(ByteSpan data);
+/// RIPEMD-160 of SHA-256 (P2PKH / P2WPKH key hashes).
+std::array<std::uint8_t, 20> hash160(ByteSpan data);
+
+/// Base58check of `payload` (version byte(s) included); decoding checks the checksum and throws
+/// InputError naming the address on any bad character or checksum.
+std::string base58check_encode(ByteSpan payload);
+Bytes base58check_decode(std::string_view text);
+
+enum class Bech32Variant { bech32, bech32m };
+/// BIP-173 / BIP-350 over 5-bit groups `data` (values < 32).
+std::string bech32_encode(std::string_view hrp, ByteSpan data, Bech32Variant variant);
+struct Bech32Decoded {
+    std::string hrp;
+    Bytes data;  // 5-bit groups, checksum removed
+    Bech32Variant variant;
+};
+/// Throws InputError on mixed case, bad characters, bad length or checksum.
+Bech32Decoded bech32_decode(std::string_view text);
+
+/// Segwit address (version 0 → bech32, 1..16 → bech32m) with the network's human-readable part.
+std::string segwit_address(Network net, int version, ByteSpan program);
+struct WitnessProgram {
+    int version;
+    Bytes program;
+};
+/// Decodes and validates a segwit address for `hrp` (BIP-173/350 rules); InputError otherwise.
+WitnessProgram segwit_decode(std::string_view hrp, std::string_view address);
+std::string_view segwit_hrp(Network net);
+
+enum class ScriptType {
+    p2pk, p2pkh, p2sh, p2wpkh, p2wsh, p2tr, multisig, op_return, witness_unknown, nonstandard
+};
+std::string_view script_type_name(ScriptType t);
+
+struct ScriptInfo {
+    ScriptType type;
+    /// Address the output pays, empty when it has none (OP_RETURN, nonstandard, bare multisig).
+    /// P2PK outputs are named by the P2PKH address of their key, as explorers and ETL do.
+    std::string address;
+};
+/// Classifies an output script by the standard templates of Bitcoin Core's Solver.
+ScriptInfo classify_script(ByteSpan script, Network net);
+
+}  // namespace chainward::btc

@@ -63,3 +63,52 @@ struct ScriptInfo {
 ScriptInfo classify_script(ByteSpan script, Network net);
 
 }  // namespace chainward::btc
+
+namespace chainward::btc {
+
+using Hash = std::array<std::uint8_t, 32>;  // internal byte order (as hashed)
+/// Display form: byte-reversed hex, as node RPC and explorers print txids and block hashes.
+std::string hash_hex(const Hash& h);
+
+struct TxIn {
+    Hash prev_txid{};
+    std::uint32_t prev_vout = 0;
+    Bytes script_sig;
+    std::vector<Bytes> witness;
+    std::uint32_t sequence = 0;
+};
+struct TxOut {
+    std::uint64_t value = 0;  // satoshis
+    Bytes script;
+};
+struct Transaction {
+    std::int32_t version = 0;
+    std::vector<TxIn> inputs;
+    std::vector<TxOut> outputs;
+    std::uint32_t locktime = 0;
+    Hash txid{};   // double SHA-256 of the serialization without witness data
+    Hash wtxid{};  // double SHA-256 of the full serialization (equals txid without witness)
+    bool coinbase() const;
+};
+struct BlockHeader {
+    std::int32_t version = 0;
+    Hash prev_block{};
+    Hash merkle_root{};
+    std::uint32_t time = 0, bits = 0, nonce = 0;
+    Hash hash{};
+};
+struct Block {
+    BlockHeader header;
+    std::vector<Transaction> txs;
+};
+
+/// Parses a serialized block. Every read is bounds-checked: a short or hostile input throws
+/// InputError naming `source`, the byte offset and the field. Checks the merkle root against the
+/// recomputed one.
+Block parse_block(ByteSpan bytes, std::string_view source);
+/// Same from hex text (whitespace around it ignored).
+Block parse_block_hex(std::string_view hex, std::string_view source);
+/// Merkle root over txids (Bitcoin's rule: an odd last node pairs with itself).
+Hash merkle_root(std::vector<Hash> level);
+
+}  // namespace chainward::btc

@@ -56,6 +56,13 @@ case $name in
     python3 -c 'import sys; open(sys.argv[2], "wb").write(bytes.fromhex(open(sys.argv[1]).read().strip()[2:]))' \
       "$shared/lazarus-bybit/bybit_exploit_tx_0x46deef0f_raw.txt" "$seeds/bybit_raw_tx"
     ;;
+  fuzz_btc)
+    cp "$shared"/bitcoin-raw-blocks/testnet_block_*.raw "$seeds"/
+    python3 -c 'import sys; open(sys.argv[2], "wb").write(bytes.fromhex(sys.argv[1]))' \
+      76a914751e76e8199196d454941c45d1b3a323f1433bd688ac "$seeds/p2pkh_script"
+    printf '%s' bc1p0xlxvlhemja6c4dqv22uapctqupfhlxm9h8z3k2e72q4k9hcz7vqzk5jj0 >"$seeds/bech32m_address"
+    printf '%s' 1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa >"$seeds/base58_address"
+    ;;
   *) echo "run.sh: unknown harness $name" >&2; exit 2 ;;
 esac
 

@@ -112,3 +112,18 @@ Block parse_block_hex(std::string_view hex, std::string_view source);
 Hash merkle_root(std::vector<Hash> level);
 
 }  // namespace chainward::btc
+
+#include <functional>
+
+namespace chainward::btc {
+
+/// Network magic that frames each block in Bitcoin Core's blk*.dat files (wire order).
+std::array<std::uint8_t, 4> network_magic(Network net);
+/// Reads Bitcoin Core block files: repeated (magic, u32 LE size, block). `xor_key` is the content
+/// of the data directory's xor.dat (v28+; empty or all zero means none): file byte i is stored
+/// XORed with key[i % key size]. Zero bytes after the last block (preallocated space) end the file.
+/// Calls `on_block(block, file offset of its magic)` in file order, which is not height order.
+void read_blk_file(ByteSpan file, Network net, std::string_view source, ByteSpan xor_key,
+                   const std::function<void(Block&&, std::size_t)>& on_block);
+
+}  // namespace chainward::btc

@@ -141,3 +141,53 @@ TEST(Block, MerkleRootOfOneAndOddCounts) {
     EXPECT_EQ(merkle_root({a, b, c}), merkle_root({a, b, c, c}));
     EXPECT_NE(merkle_root({a, b}), merkle_root({b, a}));
 }
+
+namespace {
+// Frames blocks as Bitcoin Core's blk*.dat does (magic, u32 LE size, bytes), then zero padding,
+// and applies the xor.dat obfuscation (byte i XOR key[i % 8]).
+Bytes frame(const std::vector<Bytes>& blocks, std::array<std::uint8_t, 4> magic, const Bytes& key) {
+    Bytes f;
+    for (const auto& b : blocks) {
+        f.insert(f.end(), magic.begin(), magic.end());
+        for (int i = 0; i < 4; ++i) f.push_back(static_cast<std::uint8_t>(b.size() >> (8 * i)));
+        f.insert(f.end(), b.begin(), b.end());
+    }
+    f.insert(f.end(), 100, 0);
+    if (!key.empty())
+        for (std::size_t i = 0; i < f.size(); ++i) f[i] ^= key[i % key.size()];
+    return f;
+}
+}  // namespace
+
+TEST(BlkFile, FramedAndObfuscatedBlocksComeBackInFileOrder) {
+    auto raw = read_file(kTestnet);
+    const std::array<std::uint8_t, 4> testnet_magic{0x0b, 0x11, 0x09, 0x07};
+    const Bytes key{0x3c, 0x91, 0x05, 0xee, 0x7a, 0x00, 0x42, 0xd1};
+    for (const Bytes& k : {Bytes{}, Bytes(8, 0), key}) {
+        auto file = frame({raw, raw}, testnet_magic, k);
+        std::vector<std::size_t> offsets;
+        read_blk_file(file, Network::testnet, "blk00000.dat", k, [&](Block&& b, std::size_t off) {
+            EXPECT_EQ(hash_hex(b.header.hash), "000000000000045e0b1660b6445b5e5c5ab63c9a4f956be7e1e69be04fa4497b");
+            offsets.push_back(off);
+        });
+        EXPECT_EQ(offsets, (std::vector<std::size_t>{0, raw.size() + 8}));
+    }
+    // Without the key, or with the wrong network, the magic does not match.
+    auto file = frame({raw}, testnet_magic, key);
+    auto none = [](Block&&, std::size_t) {};
+    EXPECT_THROW(read_blk_file(file, Network::testnet, "blk00000.dat", {}, none), InputError);
+    EXPECT_THROW(read_blk_file(frame({raw}, testnet_magic, {}), Network::mainnet, "blk00000.dat", {}, none), InputError);
+    // A size running past the end of the file is refused, naming the offset of the size field.
+    auto cut = frame({raw}, testnet_magic, {});
+    cut.resize(raw.size());
+    try {
+        read_blk_file(cut, Network::testnet, "blk00001.dat", {}, none);
+        FAIL();
+    } catch (const InputError& e) {
+        EXPECT_NE(std::string(e.what()).find("blk00001.dat: byte offset 4: block size"), std::string::npos) << e.what();
+    }
+    // Data after the zero padding is an error, not silently dropped.
+    auto tail = frame({raw}, testnet_magic, {});
+    tail.push_back(1);
+    EXPECT_THROW(read_blk_file(tail, Network::testnet, "blk00002.dat", {}, none), InputError);
+}

@@ -167,20 +167,40 @@ Block parse_block(ByteSpan bytes, std::string_view source) {
     return b;
 }
 
-Block parse_block_hex(std::string_view hex, std::string_view source) {
+Bytes hex_bytes(std::string_view hex, std::string_view what) {
     while (!hex.empty() && std::isspace(static_cast<unsigned char>(hex.front()))) hex.remove_prefix(1);
     while (!hex.empty() && std::isspace(static_cast<unsigned char>(hex.back()))) hex.remove_suffix(1);
-    if (hex.size() % 2) throw InputError(fmt::format("{}: block hex has an odd number of digits", source));
+    if (hex.size() % 2) throw InputError(fmt::format("{}: hex has an odd number of digits", what));
     Bytes bytes(hex.size() / 2);
     auto nibble = [&](char c, std::size_t at) -> unsigned {
         if (c >= '0' && c <= '9') return static_cast<unsigned>(c - '0');
         if (c >= 'a' && c <= 'f') return static_cast<unsigned>(c - 'a' + 10);
         if (c >= 'A' && c <= 'F') return static_cast<unsigned>(c - 'A' + 10);
-        throw InputError(fmt::format("{}: block hex: bad character at position {}", source, at));
+        throw InputError(fmt::format("{}: hex: bad character at position {}", what, at));
     };
     for (std::size_t i = 0; i < bytes.size(); ++i)
         bytes[i] = static_cast<std::uint8_t>(nibble(hex[2 * i], 2 * i) << 4 | nibble(hex[2 * i + 1], 2 * i + 1));
-    return parse_block(bytes, source);
+    return bytes;
+}
+
+Hash hash_from_hex(std::string_view hex, std::string_view what) {
+    auto b = hex_bytes(hex, what);
+    if (b.size() != 32) throw InputError(fmt::format("{}: a hash has 64 hex digits, got {}", what, hex.size()));
+    Hash h;
+    std::copy(b.rbegin(), b.rend(), h.begin());
+    return h;
+}
+
+Block parse_block_hex(std::string_view hex, std::string_view source) {
+    return parse_block(hex_bytes(hex, source), source);
+}
+
+Transaction parse_transaction_hex(std::string_view hex, std::string_view source) {
+    auto bytes = hex_bytes(hex, source);
+    Reader r(bytes, source);
+    auto tx = parse_tx(r);
+    if (!r.done()) r.fail("transaction", "trailing bytes");
+    return tx;
 }
 
 }  // namespace chainward::btc

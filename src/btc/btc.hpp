@@ -1,6 +1,7 @@
 #pragma once
 // Bitcoin: addresses (base58check, bech32, bech32m), output-script classification and hashing.
 #include <array>
+#include <optional>
 #include <cstdint>
 #include <span>
 #include <string>
@@ -70,16 +71,18 @@ using Hash = std::array<std::uint8_t, 32>;  // internal byte order (as hashed)
 /// Display form: byte-reversed hex, as node RPC and explorers print txids and block hashes.
 std::string hash_hex(const Hash& h);
 
+struct TxOut {
+    std::uint64_t value = 0;  // satoshis
+    Bytes script;
+};
 struct TxIn {
     Hash prev_txid{};
     std::uint32_t prev_vout = 0;
     Bytes script_sig;
     std::vector<Bytes> witness;
     std::uint32_t sequence = 0;
-};
-struct TxOut {
-    std::uint64_t value = 0;  // satoshis
-    Bytes script;
+    /// The output this input spends, when the source carries it (getblock verbosity 3).
+    std::optional<TxOut> prevout;
 };
 struct Transaction {
     std::int32_t version = 0;
@@ -125,5 +128,25 @@ std::array<std::uint8_t, 4> network_magic(Network net);
 /// Calls `on_block(block, file offset of its magic)` in file order, which is not height order.
 void read_blk_file(ByteSpan file, Network net, std::string_view source, ByteSpan xor_key,
                    const std::function<void(Block&&, std::size_t)>& on_block);
+
+}  // namespace chainward::btc
+
+namespace chainward::btc {
+
+/// A node's getblock answer at verbosity 2 or 3 (bare object or the JSON-RPC envelope). Each
+/// transaction is read from its "hex" (the exact bytes) and its "txid" checked; the header hash is
+/// recomputed from the header fields and checked against "hash"; verbosity 3 prevouts fill
+/// TxIn::prevout. Returns the block and its height.
+struct JsonBlock {
+    Block block;
+    std::uint64_t height = 0;
+};
+JsonBlock parse_getblock_json(std::string_view json, std::string_view source);
+/// Hex text (surrounding whitespace ignored) to bytes; InputError naming `what` otherwise.
+Bytes hex_bytes(std::string_view hex, std::string_view what);
+/// A txid or block hash in display order (byte-reversed hex) to internal order.
+Hash hash_from_hex(std::string_view hex, std::string_view what);
+/// Parses one serialized transaction (hex); InputError names `source` and the field.
+Transaction parse_transaction_hex(std::string_view hex, std::string_view source);
 
 }  // namespace chainward::btc

@@ -185,3 +185,35 @@ TEST(GetblockJson, BadAnswersNameTheField) {
     expect_error("[1,", "malformed JSON");
     expect_error(std::regex_replace(text, std::regex("\"tx\": \\["), "\"tx\": 5, \"x\": ["), "block.tx");
 }
+
+TEST(Block, BitcoinjsBlockFixturesHashAndMerkle) {
+    // bitcoinjs-lib's block fixtures: full blocks (genesis, ~3 KiB, ~32 KiB, 542213 with a
+    // witness commitment) parse with their published id; header-only hex hashes to its id.
+    simdjson::dom::parser p;
+    auto text = slurp(std::string(CHAINWARD_SHARED_DATA) + "/bitcoinjs-fixtures/block.json");
+    simdjson::dom::element doc = p.parse(text);
+    std::size_t full = 0;
+    for (auto e : simdjson::dom::array(doc["valid"])) {
+        std::string_view hexv;
+        if (e["hex"].get(hexv)) continue;
+        std::string_view desc(e["description"]);
+        std::string_view id(e["id"]);
+        if (desc.starts_with("Headers")) {
+            auto bytes = hex_bytes(hexv, desc);
+            ASSERT_GE(bytes.size(), 80u);
+            EXPECT_EQ(hash_hex(sha256d(ByteSpan(bytes).first(80))), id) << desc;
+            continue;
+        }
+        auto b = parse_block_hex(hexv, desc);
+        EXPECT_EQ(hash_hex(b.header.hash), id) << desc;
+        // bitcoinjs prints the merkle root in internal byte order (not reversed).
+        const auto& m = b.header.merkle_root;
+        EXPECT_EQ(hex(Bytes(m.begin(), m.end())), std::string_view(e["merkleRoot"])) << desc;
+        ++full;
+    }
+    EXPECT_GE(full, 3u);
+    for (auto e : simdjson::dom::array(doc["invalid"])) {
+        std::string_view hexv(e["hex"]);
+        EXPECT_THROW(parse_block_hex(hexv, "invalid"), InputError) << hexv.substr(0, 40);
+    }
+}

@@ -150,3 +150,20 @@ Hash hash_from_hex(std::string_view hex, std::string_view what);
 Transaction parse_transaction_hex(std::string_view hex, std::string_view source);
 
 }  // namespace chainward::btc
+
+namespace chainward::btc {
+
+/// One line of blockchain-etl's bitcoin transactions export (JSON). Inputs carry the spent
+/// output's value and script type only, so TxIn::prevout holds the value with an empty script.
+struct EtlTransaction {
+    Transaction tx;
+    std::uint64_t block_number = 0;
+    Hash block_hash{};
+    std::uint64_t block_timestamp = 0;
+    std::uint32_t index = 0;
+};
+/// Parses newline-delimited transactions; the txid of every non-coinbase transaction is
+/// recomputed from its fields (witnesses are not part of a txid) and checked against "hash".
+std::vector<EtlTransaction> parse_etl_transactions(std::string_view jsonl, std::string_view source);
+
+}  // namespace chainward::btc

@@ -217,3 +217,36 @@ TEST(Block, BitcoinjsBlockFixturesHashAndMerkle) {
         EXPECT_THROW(parse_block_hex(hexv, "invalid"), InputError) << hexv.substr(0, 40);
     }
 }
+
+TEST(EtlExport, TransactionsMatchTheNodeAnswers) {
+    // The export's transactions (txids recomputed from their fields) against the node's getblock
+    // answer for the same blocks, parsed independently from the transaction hex.
+    const std::string dir = "stream_50001_50002";
+    std::map<std::string, const Transaction*> node;
+    std::vector<JsonBlock> blocks;
+    for (const auto& f : getblock_files(dir)) blocks.push_back(parse_getblock_json(slurp(f), f));
+    for (const auto& b : blocks)
+        for (const auto& tx : b.block.txs) node[hash_hex(tx.txid)] = &tx;
+    auto etl = parse_etl_transactions(slurp(kEtl + dir + "/expected_transactions.json"), "expected_transactions.json");
+    ASSERT_EQ(etl.size(), 4u);
+    for (const auto& t : etl) {
+        const auto& n = *node.at(hash_hex(t.tx.txid));
+        EXPECT_EQ(t.tx.coinbase(), n.coinbase());
+        ASSERT_EQ(t.tx.outputs.size(), n.outputs.size());
+        for (std::size_t i = 0; i < n.outputs.size(); ++i) {
+            EXPECT_EQ(t.tx.outputs[i].value, n.outputs[i].value);
+            EXPECT_EQ(t.tx.outputs[i].script, n.outputs[i].script);
+        }
+        if (!n.coinbase()) {
+            ASSERT_EQ(t.tx.inputs.size(), n.inputs.size());
+            for (std::size_t i = 0; i < n.inputs.size(); ++i) {
+                EXPECT_EQ(t.tx.inputs[i].script_sig, n.inputs[i].script_sig);
+                ASSERT_TRUE(t.tx.inputs[i].prevout.has_value());
+                EXPECT_EQ(t.tx.inputs[i].prevout->value, 5000000000u);
+            }
+        }
+    }
+    auto line = slurp(kEtl + dir + "/expected_transactions.json");
+    auto bad = std::regex_replace(line, std::regex("\"lock_time\": 0"), "\"lock_time\": 1");
+    EXPECT_THROW(parse_etl_transactions(bad, "bad.json"), InputError);
+}

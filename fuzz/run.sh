@@ -62,6 +62,9 @@ case $name in
       76a914751e76e8199196d454941c45d1b3a323f1433bd688ac "$seeds/p2pkh_script"
     printf '%s' bc1p0xlxvlhemja6c4dqv22uapctqupfhlxm9h8z3k2e72q4k9hcz7vqzk5jj0 >"$seeds/bech32m_address"
     printf '%s' 1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa >"$seeds/base58_address"
+    b=$shared/bitcoin-etl-tests/test_export_blocks_job/bitcoin
+    cp "$b"/block_with_transactions/rpc_response_getblock_*_2.json "$seeds"/
+    head -n 2 "$b"/stream_50001_50002/expected_transactions.json >"$seeds/etl_transactions"
     ;;
   *) echo "run.sh: unknown harness $name" >&2; exit 2 ;;
 esac
